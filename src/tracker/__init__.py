@@ -1,0 +1,3 @@
+"""tracker: commitments in government announcements as tracked goals."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m tracker`."""
+
+from tracker.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""Typer apps: parse, call services, render. No SQL here."""

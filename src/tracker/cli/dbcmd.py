@@ -1,0 +1,58 @@
+"""`tracker db upgrade|status`: the schema and where the data lives."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli import common
+
+app = typer.Typer(help="Database schema and location.", no_args_is_help=True)
+
+
+@app.command()
+def upgrade() -> None:
+    """Create the schema or upgrade it to the newest revision."""
+    from tracker.db import connect, ensure_schema, resolve_url, schema_revision
+    from tracker.migrations import HEAD
+
+    url = resolve_url(common.state.db_option)
+    db = connect(url)
+    assert db is not None
+    try:
+        before = schema_revision(db)
+        ensure_schema(db)
+    finally:
+        db.close()
+    if before == HEAD:
+        common.note(f"already at {HEAD}")
+    else:
+        common.note(f"upgraded {before or 'empty database'} → {HEAD}")
+
+
+@app.command()
+def status() -> None:
+    """Show the database URL, its schema revision and how many goals and events it holds."""
+    from tracker.db import connect, resolve_url, schema_revision
+    from tracker.migrations import HEAD
+
+    url = resolve_url(common.state.db_option)
+    db = connect(url, create=False)
+    shown = url.split("@")[-1] if "@" in url else url  # never print a password
+    if db is None:
+        common.emit(f"database: {shown}\nschema:   none yet (created on first use)\n")
+        return
+    try:
+        revision = schema_revision(db)
+        lines = [
+            f"database: {shown}",
+            f"schema:   {revision or 'none'} (head {HEAD})"
+            + ("" if revision == HEAD else " — run `tracker db upgrade`"),
+        ]
+        if revision is not None:
+            goals = db.scalar("SELECT count(*) FROM goal")
+            events = db.scalar("SELECT count(*) FROM event")
+            evidence = db.scalar("SELECT count(*) FROM evidence")
+            lines.append(f"contents: {goals} goals, {events} events, {evidence} evidence links")
+    finally:
+        db.close()
+    common.emit("\n".join(lines) + "\n")

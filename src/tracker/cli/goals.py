@@ -1,0 +1,292 @@
+"""`add`, `update`, `list`, `show`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli import common
+from tracker.cli.options import (
+    AreaFilter,
+    AsOf,
+    DueBefore,
+    DueWithin,
+    OverdueFilter,
+    OwnerFilter,
+    Search,
+    Sort,
+    StatusFilter,
+    TagFilter,
+    build_filters,
+    check_sort,
+)
+from tracker.domain import EvidenceIn
+from tracker.errors import BadInputError
+
+LIST_FORMATS = ("table", "json", "csv", "markdown")
+
+Evidence = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--evidence",
+        "-e",
+        help="Evidence URL (http/https); repeat for several.",
+        show_default=False,
+    ),
+]
+EvidenceTitle = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--evidence-title",
+        help="Title of the evidence, in the order of --evidence.",
+        show_default=False,
+    ),
+]
+EvidenceKind = Annotated[str | None, typer.Option(help="Evidence kind: official, news or data.")]
+EvidencePublished = Annotated[
+    str | None, typer.Option(help="When the evidence was published (YYYY-MM-DD).")
+]
+Note = Annotated[str | None, typer.Option("--note", "-n", help="A note on this change.")]
+On = Annotated[str | None, typer.Option("--on", help="Date the change took effect (YYYY-MM-DD).")]
+Author = Annotated[
+    str | None, typer.Option(help="Who records this (default $TRACKER_AUTHOR or user).")
+]
+
+
+def _evidence(
+    urls: list[str] | None, titles: list[str] | None, kind: str | None, published: str | None
+) -> list[EvidenceIn]:
+    urls, titles = urls or [], titles or []
+    if len(titles) > len(urls):
+        raise BadInputError("--evidence-title given without a matching --evidence URL")
+    if (kind or published) and not urls:
+        raise BadInputError("--evidence-kind/--evidence-published need an --evidence URL")
+    return [
+        EvidenceIn(
+            url=url, title=titles[i] if i < len(titles) else None, kind=kind, published=published
+        )
+        for i, url in enumerate(urls)
+    ]
+
+
+def add(
+    title: Annotated[str, typer.Argument(help="What was promised, in a few words.")],
+    key: Annotated[
+        str | None, typer.Option(help="Short unique key (derived from the title if absent).")
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            help="Deadline as the source says it: 2026-06-30, Q2 2026, 2026年底, 十五五 …"
+        ),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Initial status (default not_started).")
+    ] = None,
+    progress: Annotated[str | None, typer.Option(help="Progress 0–100.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Responsible body, e.g. MIIT.")] = None,
+    area: Annotated[str | None, typer.Option(help="Policy area, e.g. ICT, SMEs, Robotics.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Tag; repeat for several.", show_default=False),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Announcement the commitment comes from.")
+    ] = None,
+    source_url: Annotated[str | None, typer.Option(help="URL of the announcement.")] = None,
+    announced: Annotated[
+        str | None, typer.Option(help="Date of the announcement (YYYY-MM-DD).")
+    ] = None,
+    quote: Annotated[str | None, typer.Option(help="Short original text.")] = None,
+    title_original: Annotated[
+        str | None, typer.Option(help="The title in the source language.")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="Longer description.")] = None,
+    evidence: Evidence = None,
+    evidence_title: EvidenceTitle = None,
+    evidence_kind: EvidenceKind = None,
+    evidence_published: EvidencePublished = None,
+    note: Note = None,
+    on: On = None,
+    author: Author = None,
+) -> None:
+    """Create a goal; prints its key."""
+    from tracker import services
+
+    fields = {
+        "title": title,
+        "title_original": title_original,
+        "description": description,
+        "owner": owner,
+        "area": area,
+        "tags": tag or [],
+        "source": source,
+        "source_url": source_url,
+        "announced": announced,
+        "quote": quote,
+    }
+    items = _evidence(evidence, evidence_title, evidence_kind, evidence_published)
+    effective = common.parse_day(on, "--on")
+    with common.require_db() as db:
+        new_key = services.add_goal(
+            db,
+            fields=fields,
+            key=key,
+            status=status,
+            progress=progress,
+            deadline_text=deadline,
+            evidence=items,
+            note=note,
+            on=effective,
+            today=common.today(),
+            author=common.author(author),
+        )
+    common.emit(new_key + "\n")
+
+
+def update(
+    goal: Annotated[str, typer.Argument(help="Key or id of the goal.")],
+    status: Annotated[str | None, typer.Option(help="New status.")] = None,
+    progress: Annotated[str | None, typer.Option(help="Progress 0–100.")] = None,
+    deadline: Annotated[
+        str | None, typer.Option(help="New deadline (the old one is kept in history).")
+    ] = None,
+    evidence: Evidence = None,
+    evidence_title: EvidenceTitle = None,
+    evidence_kind: EvidenceKind = None,
+    evidence_published: EvidencePublished = None,
+    note: Note = None,
+    on: On = None,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    title_original: Annotated[str | None, typer.Option(help="New original-language title.")] = None,
+    description: Annotated[str | None, typer.Option(help="New description.")] = None,
+    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    area: Annotated[str | None, typer.Option(help="New area.")] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Replace the tags (repeat).", show_default=False),
+    ] = None,
+    add_tag: Annotated[
+        list[str] | None, typer.Option(help="Add a tag.", show_default=False)
+    ] = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option(help="Remove a tag.", show_default=False)
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="New source.")] = None,
+    source_url: Annotated[str | None, typer.Option(help="New source URL.")] = None,
+    announced: Annotated[str | None, typer.Option(help="New announcement date.")] = None,
+    quote: Annotated[str | None, typer.Option(help="New quote.")] = None,
+    author: Author = None,
+) -> None:
+    """Record one event on a goal: status, progress, deadline, evidence, note or field edits."""
+    from tracker import services
+
+    edits = {
+        name: value
+        for name, value in (
+            ("title", title),
+            ("title_original", title_original),
+            ("description", description),
+            ("owner", owner),
+            ("area", area),
+            ("tags", tag),
+            ("source", source),
+            ("source_url", source_url),
+            ("announced", announced),
+            ("quote", quote),
+        )
+        if value is not None
+    }
+    items = _evidence(evidence, evidence_title, evidence_kind, evidence_published)
+    effective = common.parse_day(on, "--on") or common.today()
+    with common.require_db() as db:
+        result = services.update_goal(
+            db,
+            ref=goal,
+            status=status,
+            progress=progress,
+            deadline_text=deadline,
+            evidence=items,
+            note=note,
+            fields=edits,
+            add_tags=add_tag or [],
+            remove_tags=remove_tag or [],
+            on=effective,
+            author=common.author(author),
+        )
+    skipped = len(items) - len(result.evidence_added)
+    message = f"{result.key}: recorded on {effective}"
+    if skipped:
+        message += f" ({skipped} evidence URL{'s' if skipped > 1 else ''} already attached)"
+    common.note(message)
+
+
+def list_goals(
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    overdue: OverdueFilter = False,
+    due_before: DueBefore = None,
+    due_within: DueWithin = None,
+    search: Search = None,
+    sort: Sort = "deadline",
+    as_of: AsOf = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
+    ] = "table",
+) -> None:
+    """List goals with their status as of a date."""
+    from tracker import services
+    from tracker.render import goals as render
+
+    fmt = common.choice(fmt, LIST_FORMATS, "format")
+    filters = build_filters(
+        status=status,
+        area=area,
+        owner=owner,
+        tag=tag,
+        overdue=overdue,
+        due_before=due_before,
+        due_within=due_within,
+        search=search,
+    )
+    day = common.parse_day(as_of, "--as-of") or common.today()
+    with common.require_db() as db:
+        goals = services.list_goals(db, as_of=day, filters=filters, sort=check_sort(sort))
+    if fmt == "json":
+        common.emit(render.goals_json(goals))
+    elif fmt == "csv":
+        common.emit(render.goals_csv([g.to_dict() for g in goals]))
+    elif fmt == "markdown":
+        common.emit(render.goals_markdown(goals))
+    else:
+        from tracker.render.text import color_enabled, terminal_columns
+
+        common.emit(
+            render.goals_table(
+                goals, columns=terminal_columns(), color=color_enabled(common.stdout_is_tty())
+            )
+        )
+
+
+def show(
+    goal: Annotated[str, typer.Argument(help="Key or id of the goal.")],
+    as_of: AsOf = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """One goal with its full history and evidence."""
+    from tracker import services
+    from tracker.render import goals as render
+
+    fmt = common.choice(fmt, ("text", "json"), "format")
+    day = common.parse_day(as_of, "--as-of") or common.today()
+    with common.require_db() as db:
+        detail = services.goal_detail(db, ref=goal, as_of=day)
+    if fmt == "json":
+        common.emit(render.to_json(detail))
+    else:
+        from tracker.render.text import color_enabled
+
+        common.emit(render.goal_text(detail, color=color_enabled(common.stdout_is_tty())))

@@ -1,0 +1,272 @@
+"""Connections from a URL, one SQL dialect for SQLite and PostgreSQL, transactions with retry.
+
+Commands talk to the database through DB-API drivers (stdlib sqlite3, psycopg) rather than the
+ORM: importing SQLAlchemy/SQLModel costs most of a second per command, while the SQL here is
+plain enough to run unchanged on both backends. Statements use `:name` parameters; for
+psycopg they are rewritten to `%(name)s` once per statement text.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tracker.errors import DatabaseError, TrackerError
+
+DEFAULT_PATH = Path("db") / "tracker.db"
+BUSY_TIMEOUT_MS = 30_000
+WRITE_ATTEMPTS = 8
+T = TypeVar("T")
+Params = Mapping[str, Any] | Sequence[Any] | None
+
+
+def resolve_url(option: str | None = None) -> str:
+    """`--db`, else `TRACKER_DB`, else the embedded default; a bare path becomes `sqlite:///path`."""
+    value = option or os.environ.get("TRACKER_DB") or str(DEFAULT_PATH)
+    value = value.strip()
+    if "://" not in value:
+        return "sqlite:///" + value
+    scheme = value.split("://", 1)[0].lower()
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return "sqlite://" + value.split("://", 1)[1]
+    raise DatabaseError(
+        f"unsupported database URL scheme '{scheme}': use a file path, sqlite:///PATH "
+        "or postgresql+psycopg://USER@HOST:PORT/DB"
+    )
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file path of a SQLite URL (None for in-memory, or for other backends)."""
+    if not url.startswith("sqlite://"):
+        return None
+    path = url[len("sqlite://") :]
+    if path in ("", "/", "/:memory:"):
+        return None
+    return path[1:] if path.startswith("/") else path
+
+
+@functools.lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """`:name` → `%(name)s` for psycopg; literal `%` doubled. `::` casts are left alone."""
+    sql = sql.replace("%", "%%")
+    return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", sql)
+
+
+class Database:
+    """A connection and the dialect it speaks. Not thread-safe; one per command."""
+
+    def __init__(self, url: str, raw: Any, dialect: str) -> None:
+        self.url = url
+        self.raw = raw
+        self.dialect = dialect
+        self._in_tx = False
+
+    # --- statements -------------------------------------------------------------------
+    def execute(self, sql: str, params: Params = None) -> Any:
+        if self.dialect == "postgresql":
+            cur = self.raw.cursor()
+            cur.execute(_pyformat(sql), params)
+            return cur
+        return self.raw.execute(sql, params if params is not None else ())
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            with self.raw.cursor() as cur:
+                cur.executemany(_pyformat(sql), rows)
+        else:
+            self.raw.executemany(sql, rows)
+
+    def all(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return list(self.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Params = None) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.execute(sql, params).fetchone()
+        return row
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def insert(self, sql: str, params: Params = None) -> int:
+        """Run an `INSERT … RETURNING id` and give the id."""
+        row = self.one(sql, params)
+        assert row is not None
+        return int(row[0])
+
+    # --- transactions -----------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction: BEGIN IMMEDIATE on SQLite (one writer at a time, no lost updates)."""
+        if self._in_tx:
+            yield self
+            return
+        if self.dialect == "postgresql":
+            with self.raw.transaction():
+                self._in_tx = True
+                try:
+                    yield self
+                finally:
+                    self._in_tx = False
+            return
+        self.raw.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._in_tx = False
+            self.raw.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        self.raw.execute("COMMIT")
+
+    def write(self, work: Callable[[Database], T]) -> T:
+        """Run `work` in a transaction, retrying when the database asks (locked, serialization)."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.transaction():
+                    return work(self)
+            except Exception as exc:  # noqa: BLE001 - only transient driver errors are retried
+                if attempt + 1 < WRITE_ATTEMPTS and self.is_transient(exc):
+                    time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def is_transient(self, exc: BaseException) -> bool:
+        if self.dialect == "postgresql":
+            state = getattr(exc, "sqlstate", None) or getattr(
+                getattr(exc, "diag", None), "sqlstate", None
+            )
+            return state in ("40001", "40P01", "55P03")
+        text = str(exc).lower()
+        return "database is locked" in text or "database is busy" in text
+
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        if self.dialect == "postgresql":
+            return getattr(exc, "sqlstate", None) == "23505"
+        return "unique constraint failed" in str(exc).lower()
+
+    def table_exists(self, name: str) -> bool:
+        if self.dialect == "postgresql":
+            return self.scalar("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
+        return (
+            self.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n", {"n": name})
+            == 1
+        )
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _sqlite_connect(url: str, *, create: bool) -> Database | None:
+    import sqlite3
+
+    path = sqlite_path(url)
+    if path is not None:
+        file = Path(path)
+        if not file.exists():
+            if not create:
+                return None
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create database directory {file.parent}: {exc.strerror}"
+                ) from None
+        elif file.is_dir():
+            raise DatabaseError(f"database path {path} is a directory, not a file")
+    try:
+        raw = sqlite3.connect(
+            path or ":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=NORMAL")
+        raw.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+    return Database(url, raw, "sqlite")
+
+
+def _postgres_connect(url: str) -> Database:
+    try:
+        import psycopg
+    except ImportError:
+        raise TrackerError(
+            "PostgreSQL support needs the psycopg driver: pip install 'tracker[postgres]'"
+        ) from None
+    conninfo = "postgresql://" + url.split("://", 1)[1]
+    try:
+        raw = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseError(f"cannot connect to PostgreSQL: {first}") from None
+    return Database(url, raw, "postgresql")
+
+
+def connect(url: str, *, create: bool = True) -> Database | None:
+    """Open the database at `url`. With create=False a missing SQLite file gives None."""
+    if url.startswith("postgresql"):
+        return _postgres_connect(url)
+    return _sqlite_connect(url, create=create)
+
+
+def open_database(url: str, *, create: bool = True) -> Database | None:
+    """Connect and make sure the schema is at the head revision (migrating on first use)."""
+    db = connect(url, create=create)
+    if db is None:
+        return None
+    try:
+        ensure_schema(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def schema_revision(db: Database) -> str | None:
+    import sqlite3
+
+    try:
+        if not db.table_exists("alembic_version"):
+            return None
+        value = db.scalar("SELECT version_num FROM alembic_version")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{sqlite_path(db.url)} is not a tracker database: {exc}") from None
+    return None if value is None else str(value)
+
+
+def ensure_schema(db: Database) -> None:
+    """Upgrade to head when behind; refuse a database written by a newer tracker."""
+    from tracker.migrations import HEAD, REVISIONS
+
+    current = schema_revision(db)
+    if current == HEAD:
+        return
+    if current is not None and current not in REVISIONS:
+        raise DatabaseError(
+            f"database schema '{current}' is newer than this tracker knows (head '{HEAD}'): "
+            "upgrade tracker"
+        )
+    if (
+        current is None
+        and db.dialect == "sqlite"
+        and db.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ):
+        raise DatabaseError(f"{sqlite_path(db.url)} holds tables that are not a tracker database")
+    from tracker.migrations import upgrade
+
+    upgrade(db, "head")

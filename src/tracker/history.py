@@ -1,0 +1,212 @@
+"""State as of a date, derived from the event history in SQL.
+
+Every event may set status, progress and/or a deadline; the state of a goal on day D is, per
+field, the latest event on or before D that set it (ties broken by the order of recording).
+The goal row caches the state after its latest event, so when D is on or after every event
+in the database the cache *is* the derived state and the window queries are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tracker.db import Database
+from tracker.domain import FINAL_STATUSES, Goal
+
+GOAL_FIELDS = (
+    "id",
+    "key",
+    "title",
+    "title_original",
+    "description",
+    "owner",
+    "area",
+    "tags",
+    "source",
+    "source_url",
+    "announced",
+    "quote",
+)
+STATE_FIELDS = (
+    "status",
+    "progress",
+    "deadline",
+    "deadline_text",
+    "deadline_precision",
+    "original_deadline",
+)
+_GOAL_COLS = ", ".join(f"g.{name}" for name in GOAL_FIELDS)
+_FINAL_SQL = ", ".join(f"'{s}'" for s in sorted(FINAL_STATUSES))
+
+_CACHED = f"""SELECT {_GOAL_COLS}, g.status, g.progress, g.deadline, g.deadline_text,
+  g.deadline_precision, g.original_deadline FROM goal g"""
+
+# One ranked CTE per field; `rn = 1` is the latest event that set it on or before :as_of.
+_DERIVED = f"""WITH
+st AS (SELECT goal_id, status, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
+       FROM event WHERE status IS NOT NULL AND on_date <= :as_of),
+pr AS (SELECT goal_id, progress, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
+       FROM event WHERE progress IS NOT NULL AND on_date <= :as_of),
+dl AS (SELECT goal_id, deadline, deadline_text, deadline_precision,
+              ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
+       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of),
+od AS (SELECT goal_id, deadline, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date, id) AS rn
+       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of)
+SELECT {_GOAL_COLS}, st.status, pr.progress, dl.deadline, dl.deadline_text,
+  dl.deadline_precision, od.deadline AS original_deadline
+FROM goal g
+JOIN st ON st.goal_id = g.id AND st.rn = 1
+LEFT JOIN pr ON pr.goal_id = g.id AND pr.rn = 1
+LEFT JOIN dl ON dl.goal_id = g.id AND dl.rn = 1
+LEFT JOIN od ON od.goal_id = g.id AND od.rn = 1"""
+
+
+@dataclass
+class Filters:
+    """The `list` filters, shared by list, quarterly, report and export."""
+
+    statuses: Sequence[str] = ()
+    area: str | None = None
+    owner: str | None = None
+    tags: Sequence[str] = ()
+    overdue: bool = False
+    due_before: date | None = None
+    due_within: int | None = None
+    search: str | None = None
+    keys: Sequence[str] = ()
+
+
+SORTS = {
+    "deadline": "(s.deadline IS NULL), s.deadline",
+    "id": "s.id",
+    "key": "s.key",
+    "title": "s.title",
+    "status": "s.status",
+    "progress": "(s.progress IS NULL), s.progress",
+    "area": "(s.area IS NULL), s.area",
+    "owner": "(s.owner IS NULL), s.owner",
+    "announced": "(s.announced IS NULL), s.announced",
+}
+
+
+def like_escape(text: str) -> str:
+    """Make `%`, `_` and `\\` in user text match themselves in `LIKE … ESCAPE '\\'`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
+    clauses = ["s.status IS NOT NULL"]
+    if filters.statuses:
+        names = []
+        for i, status in enumerate(filters.statuses):
+            params[f"st{i}"] = status
+            names.append(f":st{i}")
+        clauses.append(f"s.status IN ({', '.join(names)})")
+    if filters.area:
+        params["area"] = filters.area.strip().lower()
+        clauses.append("LOWER(s.area) = :area")
+    if filters.owner:
+        params["owner"] = "%" + like_escape(filters.owner.strip().lower()) + "%"
+        clauses.append("LOWER(s.owner) LIKE :owner ESCAPE '\\'")
+    for i, tag in enumerate(filters.tags):
+        params[f"tag{i}"] = "%" + like_escape(json.dumps(tag, ensure_ascii=False)) + "%"
+        clauses.append(f"s.tags LIKE :tag{i} ESCAPE '\\'")
+    if filters.overdue:
+        clauses.append(f"s.deadline < :as_of AND s.status NOT IN ({_FINAL_SQL})")
+    if filters.due_before:
+        params["due_before"] = filters.due_before.isoformat()
+        clauses.append("s.deadline < :due_before")
+    if filters.due_within is not None:
+        from datetime import timedelta
+
+        params["due_until"] = (as_of + timedelta(days=filters.due_within)).isoformat()
+        clauses.append("s.deadline >= :as_of AND s.deadline <= :due_until")
+    if filters.search:
+        params["search"] = "%" + like_escape(filters.search.strip().lower()) + "%"
+        fields = ("key", "title", "title_original", "description", "owner", "area", "quote", "tags")
+        clauses.append(
+            "(" + " OR ".join(f"LOWER(s.{f}) LIKE :search ESCAPE '\\'" for f in fields) + ")"
+        )
+    if filters.keys:
+        names = []
+        for i, key in enumerate(filters.keys):
+            params[f"k{i}"] = key
+            names.append(f":k{i}")
+        clauses.append(f"s.key IN ({', '.join(names)})")
+    return clauses
+
+
+def _uses_cache(db: Database, as_of: date) -> bool:
+    latest = db.scalar("SELECT MAX(on_date) FROM event")
+    return latest is None or str(latest) <= as_of.isoformat()
+
+
+def goals_as_of(
+    db: Database, *, as_of: date, filters: Filters | None = None, sort: str = "deadline"
+) -> list[Goal]:
+    """Goals matching `filters` with their state on `as_of` (goals with no event yet are left out)."""
+    filters = filters or Filters()
+    descending = sort.startswith("-")
+    order = SORTS[sort.lstrip("-")]
+    if descending:
+        order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    params: dict[str, Any] = {"as_of": as_of.isoformat()}
+    inner = _CACHED if _uses_cache(db, as_of) else _DERIVED
+    where = " AND ".join(_where(filters, as_of, params))
+    sql = f"SELECT * FROM ({inner}) s WHERE {where} ORDER BY {order}, s.id"
+    return [row_to_goal(row, as_of) for row in db.all(sql, params)]
+
+
+def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:
+    """goal id → (status, deadline) on a day, for every goal that existed then."""
+    params = {"as_of": on.isoformat()}
+    inner = _CACHED if _uses_cache(db, on) else _DERIVED
+    return {
+        row[0]: (row[1], row[2])
+        for row in db.all(
+            f"SELECT s.id, s.status, s.deadline FROM ({inner}) s WHERE s.status IS NOT NULL", params
+        )
+    }
+
+
+def row_to_goal(row: Sequence[Any], as_of: date) -> Goal:
+    values = dict(zip(GOAL_FIELDS + STATE_FIELDS, row, strict=True))
+    values["tags"] = json.loads(values["tags"] or "[]")
+    goal = Goal(**values)
+    goal.overdue = (
+        goal.deadline is not None
+        and goal.deadline < as_of.isoformat()
+        and goal.status not in FINAL_STATUSES
+    )
+    return goal
+
+
+@dataclass
+class FoldedState:
+    status: str | None = None
+    progress: int | None = None
+    deadline: str | None = None
+    deadline_text: str | None = None
+    deadline_precision: str | None = None
+    original_deadline: str | None = None
+
+
+def fold_events(events: Iterable[Mapping[str, Any]]) -> FoldedState:
+    """The state after `events` (given in (on, recording) order) — the same rule as the SQL."""
+    state = FoldedState()
+    for event in events:
+        if event.get("status") is not None:
+            state.status = event["status"]
+        if event.get("progress") is not None:
+            state.progress = event["progress"]
+        if event.get("deadline") is not None:
+            state.deadline = event["deadline"]
+            state.deadline_text = event.get("deadline_text")
+            state.deadline_precision = event.get("deadline_precision")
+            if state.original_deadline is None:
+                state.original_deadline = event["deadline"]
+    return state

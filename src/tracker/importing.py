@@ -1,0 +1,608 @@
+"""Import documents (JSON, YAML, CSV): read, validate every row, then write all or nothing.
+
+A goal is identified by its key. A goal without `events` becomes one initial event (or, when
+it exists already, one event recording whatever differs); a goal with `events` is replayed,
+and events already stored (same date and content) are not added again — so importing the same
+file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tracker import services
+from tracker.csvsafe import unescape_cell
+from tracker.db import Database
+from tracker.deadlines import PRECISIONS
+from tracker.domain import (
+    MAX_SHORT,
+    EvidenceIn,
+    clean_text,
+    normalize_status,
+    shorten,
+    validate_key,
+    validate_progress,
+)
+from tracker.errors import BadInputError, ImportFileError
+from tracker.history import fold_events
+
+FORMATS = ("json", "yaml", "csv")
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+# --- reading files --------------------------------------------------------------------------
+def read_document(path: Path, fmt: str | None = None) -> tuple[list[Any], list[str]]:
+    """The goal items of a file, and a label per item (its line or index) for error messages."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"import file {path} does not exist") from None
+    except IsADirectoryError:
+        raise BadInputError(f"import file {path} is a directory") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read import file {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(
+            f"{path}: not UTF-8 text (byte {exc.start}): save the file as UTF-8 and try again"
+        ) from None
+    if "\x00" in text:
+        raise BadInputError(f"{path}: contains NUL bytes; not a text document")
+    fmt = (fmt or guess_format(path, text)).lower()
+    if fmt not in FORMATS:
+        raise BadInputError(f"unknown import format '{fmt}': use one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        return read_csv(text, path)
+    if fmt == "json":
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInputError(
+                f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
+    else:
+        import yaml
+
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+            problem = getattr(exc, "problem", None) or "cannot parse"
+            raise BadInputError(f"{path}: not valid YAML: {where}{problem}") from None
+    goals = doc.get("goals") if isinstance(doc, dict) else doc
+    if not isinstance(goals, list):
+        raise BadInputError(f'{path}: expected a document {{"goals": [...]}} or a list of goals')
+    return goals, [f"goal {i + 1}" for i in range(len(goals))]
+
+
+def guess_format(path: Path, text: str) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("yaml", "yml"):
+        return "yaml"
+    if suffix in FORMATS:
+        return suffix
+    stripped = text.lstrip()
+    return "json" if stripped.startswith(("{", "[")) else "yaml"
+
+
+def read_csv(text: str, path: Path) -> tuple[list[Any], list[str]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not ({"title", "key"} & set(reader.fieldnames)):
+        raise BadInputError(
+            f"{path}: CSV needs a header row with at least a 'title' or 'key' column"
+        )
+    items, labels = [], []
+    try:
+        for row in reader:
+            if None in row:
+                items.append({"__error__": "more cells than header columns"})
+            else:
+                item: dict[str, Any] = {}
+                for name, cell in row.items():
+                    if cell is None:
+                        continue
+                    value = unescape_cell(cell.strip())
+                    if value == "" or name in ("id", "overdue", "original_deadline"):
+                        continue
+                    if name == "tags":
+                        item[name] = [t for t in value.split(";") if t.strip()]
+                    elif name == "evidence":
+                        item[name] = [{"url": u} for u in value.split()]
+                    else:
+                        item[name] = value
+                items.append(item)
+            labels.append(f"line {reader.line_num}")
+    except csv.Error as exc:
+        raise BadInputError(f"{path}: broken CSV at line {reader.line_num}: {exc}") from None
+    return items, labels
+
+
+# --- validation -------------------------------------------------------------------------------
+@dataclass
+class PlannedGoal:
+    label: str
+    key: str | None
+    fields: dict[str, Any]
+    events: list[dict[str, Any]]  # validated, in replay order; each has an "evidence" list
+    simple: bool  # no events in the file: state fields describe the goal as it stands
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    evidence: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def check(self, label: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BadInputError as exc:
+            self.items.append(f"{label}: {exc}")
+            return None
+
+
+def _evidence_list(raw: Any, label: str, problems: _Problems) -> list[EvidenceIn]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        problems.items.append(f"{label}: evidence must be a list")
+        return []
+    items = []
+    for j, entry in enumerate(raw):
+        if isinstance(entry, str):
+            entry = {"url": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            problems.items.append(f"{label}: evidence {j + 1} needs a url")
+            continue
+        items.append(
+            EvidenceIn(
+                url=entry["url"],
+                title=entry.get("title"),
+                published=_as_text(entry.get("published")),
+                kind=entry.get("kind"),
+            )
+        )
+    checked = problems.check(label, services.read_evidence, items)
+    return checked or []
+
+
+def _as_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _deadline(
+    raw: dict[str, Any], reference: date, label: str, problems: _Problems
+) -> dict[str, Any]:
+    """Deadline fields of a goal or event: a stored ISO date is kept, text alone is parsed."""
+    iso, text, precision = (
+        _as_text(raw.get("deadline")),
+        raw.get("deadline_text"),
+        raw.get("deadline_precision"),
+    )
+    if iso in (None, "") and text in (None, ""):
+        return {}
+    if iso not in (None, ""):
+        day = problems.check(label, services.iso_date, iso, "deadline")
+        if precision not in (None, "") and precision not in PRECISIONS:
+            problems.items.append(
+                f"{label}: unknown deadline precision {shorten(str(precision))}: "
+                f"use one of {', '.join(PRECISIONS)}"
+            )
+        shown = problems.check(label, clean_text, text, field_name="deadline text", limit=MAX_SHORT)
+        return {
+            "deadline": day,
+            "deadline_text": shown or day,
+            "deadline_precision": precision or "day",
+        }
+    if not isinstance(text, str | int):
+        problems.items.append(f"{label}: deadline_text must be text")
+        return {}
+    parsed = problems.check(label, services.read_deadline, str(text), reference=reference)
+    if parsed is None:
+        return {}
+    return {
+        "deadline": parsed.date.isoformat(),
+        "deadline_text": parsed.text,
+        "deadline_precision": parsed.precision,
+    }
+
+
+def _event(
+    raw: Any, label: str, announced: str | None, problems: _Problems
+) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        problems.items.append(f"{label}: an event must be a mapping")
+        return None
+    on = problems.check(label, services.iso_date, _as_text(raw.get("on")), "event date 'on'")
+    if on is None:
+        return None
+    if announced and on < announced:
+        problems.items.append(
+            f"{label}: event dated {on} is before the goal was announced ({announced})"
+        )
+    event: dict[str, Any] = {"on_date": on}
+    if raw.get("status") not in (None, ""):
+        event["status"] = problems.check(label, normalize_status, str(raw["status"]))
+    if raw.get("progress") not in (None, ""):
+        event["progress"] = problems.check(label, validate_progress, raw["progress"])
+    event.update(_deadline(raw, date.fromisoformat(announced or on), label, problems))
+    event["note"] = problems.check(
+        label, clean_text, raw.get("note"), field_name="note", multiline=True
+    )
+    event["author"] = problems.check(
+        label, clean_text, raw.get("author"), field_name="author", limit=MAX_SHORT
+    )
+    recorded = raw.get("recorded_at")
+    event["recorded_at"] = str(recorded) if recorded else None
+    changes = raw.get("changes")
+    if changes is not None and not isinstance(changes, dict):
+        problems.items.append(f"{label}: changes must be a mapping")
+    event["changes"] = changes or None
+    event["evidence"] = _evidence_list(raw.get("evidence"), label, problems)
+    return event
+
+
+def validate_items(
+    items: Sequence[Any], labels: Sequence[str], *, on: date | None, today: date
+) -> list[PlannedGoal]:
+    """Every item checked; all problems raised together as one ImportFileError."""
+    problems = _Problems()
+    planned: list[PlannedGoal] = []
+    seen: dict[str, str] = {}
+    for raw, label in zip(items, labels, strict=True):
+        if not isinstance(raw, dict):
+            problems.items.append(f"{label}: a goal must be a mapping of fields")
+            continue
+        if "__error__" in raw:
+            problems.items.append(f"{label}: {raw['__error__']}")
+            continue
+        key = raw.get("key")
+        if key not in (None, ""):
+            key = problems.check(label, validate_key, str(key))
+            label = f"{label} ({key})" if key else label
+            if key and key in seen:
+                problems.items.append(f"{label}: key '{key}' appears twice (also {seen[key]})")
+            elif key:
+                seen[key] = label
+        else:
+            key = None
+        fields_raw = {name: _as_text(raw[name]) for name in services.EDITABLE_FIELDS if name in raw}
+        if key is None and "title" not in fields_raw:
+            problems.items.append(f"{label}: needs a title (and preferably a key)")
+            continue
+        fields = (
+            problems.check(
+                label, services.validate_fields, fields_raw, partial="title" not in fields_raw
+            )
+            or {}
+        )
+        if "title" not in fields_raw and key is None:
+            continue
+        announced = fields.get("announced")
+        raw_events = raw.get("events")
+        if raw_events is not None:
+            if not isinstance(raw_events, list):
+                problems.items.append(f"{label}: events must be a list")
+                continue
+            checked = [
+                _event(item, f"{label} event {j + 1}", announced, problems)
+                for j, item in enumerate(raw_events)
+            ]
+            events = [e for e in checked if e is not None]
+            if raw_events and not events:
+                continue
+            events.sort(key=lambda e: e["on_date"])  # stable: file order within a day
+            extra = _evidence_list(raw.get("evidence"), label, problems)
+            if extra and events:
+                have = {item.url for e in events for item in e["evidence"]}
+                events[0]["evidence"] = events[0]["evidence"] + [
+                    i for i in extra if i.url not in have
+                ]
+            planned.append(PlannedGoal(label, key, fields, events, simple=False))
+            continue
+        effective = (on.isoformat() if on else None) or announced or today.isoformat()
+        if on and announced and on.isoformat() < announced:
+            effective = announced
+        state = {
+            "on": effective,
+            **{
+                k: raw.get(k)
+                for k in (
+                    "status",
+                    "progress",
+                    "deadline",
+                    "deadline_text",
+                    "deadline_precision",
+                    "note",
+                    "evidence",
+                )
+            },
+        }
+        if state["status"] in (None, ""):
+            state["status"] = "not_started"
+        event = _event(state, label, announced, problems)
+        if event is not None:
+            planned.append(PlannedGoal(label, key, fields, [event], simple=True))
+    if problems.items:
+        raise ImportFileError(problems.items)
+    return planned
+
+
+# --- writing ----------------------------------------------------------------------------------
+def _fingerprint(event: dict[str, Any]) -> tuple[Any, ...]:
+    changes = event.get("changes")
+    return (
+        event.get("on_date") or event.get("on"),
+        event.get("status"),
+        event.get("progress"),
+        event.get("deadline"),
+        event.get("note"),
+        json.dumps(changes, sort_keys=True, ensure_ascii=False) if changes else None,
+    )
+
+
+def apply(
+    db: Database, plan: Sequence[PlannedGoal], *, on: date | None, today: date, author: str | None
+) -> ImportResult:
+    """Write the plan in the caller's transaction."""
+    result = ImportResult()
+    stamp = services.now_stamp()
+    existing = dict(db.all("SELECT key, id FROM goal"))
+    new_goals = [p for p in plan if p.key is None or p.key not in existing]
+    _create_bulk(db, new_goals, stamp=stamp, author=author, result=result)
+    for goal in plan:
+        if goal.key is not None and goal.key in existing:
+            _merge(
+                db,
+                goal,
+                existing[goal.key],
+                on=on or today,
+                stamp=stamp,
+                author=author,
+                result=result,
+            )
+    return result
+
+
+def _create_bulk(
+    db: Database,
+    goals: Sequence[PlannedGoal],
+    *,
+    stamp: str,
+    author: str | None,
+    result: ImportResult,
+) -> None:
+    """New goals with executemany: goal rows, then events, then evidence (no per-row round trips)."""
+    if not goals:
+        return
+    keys: list[str] = []
+    taken = {k for (k,) in db.all("SELECT key FROM goal")}
+    for goal in goals:
+        key = goal.key
+        if key is None:
+            base = services.slugify(goal.fields["title"]) or "goal"
+            key, n = base, 2
+            while key in taken:
+                key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        keys.append(key)
+    goal_cols = [
+        "key",
+        *services.EDITABLE_FIELDS,
+        "status",
+        "progress",
+        "deadline",
+        "deadline_text",
+        "deadline_precision",
+        "original_deadline",
+        "created_at",
+        "updated_at",
+    ]
+    rows = []
+    for key, goal in zip(keys, goals, strict=True):
+        state = fold_events(goal.events)
+        row = {name: goal.fields.get(name) for name in services.EDITABLE_FIELDS}
+        row["tags"] = json.dumps(goal.fields.get("tags") or [], ensure_ascii=False)
+        row.update(
+            key=key,
+            status=state.status or "not_started",
+            progress=state.progress,
+            deadline=state.deadline,
+            deadline_text=state.deadline_text,
+            deadline_precision=state.deadline_precision,
+            original_deadline=state.original_deadline,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        rows.append(row)
+    db.executemany(
+        f"INSERT INTO goal ({', '.join(goal_cols)}) VALUES "
+        f"({', '.join(':' + c for c in goal_cols)})",
+        rows,
+    )
+    ids = dict(db.all("SELECT key, id FROM goal"))
+    before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
+    event_rows = []
+    for key, goal in zip(keys, goals, strict=True):
+        for event in goal.events:
+            event_rows.append(_event_row(ids[key], event, stamp=stamp, author=author))
+    cols = list(event_rows[0]) if event_rows else []
+    db.executemany(
+        f"INSERT INTO event ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})",
+        event_rows,
+    )
+    new_ids = {ids[k] for k in keys}
+    by_goal: dict[int, list[int]] = {}
+    for event_id, goal_id in db.all(
+        "SELECT id, goal_id FROM event WHERE id > :b ORDER BY id", {"b": before}
+    ):
+        if goal_id in new_ids:
+            by_goal.setdefault(goal_id, []).append(event_id)
+    evidence_rows = []
+    for key, goal in zip(keys, goals, strict=True):
+        seen: set[str] = set()
+        for event_id, event in zip(by_goal.get(ids[key], []), goal.events, strict=True):
+            for item in event["evidence"]:
+                if item.url in seen:
+                    continue
+                seen.add(item.url)
+                evidence_rows.append(
+                    {
+                        "g": ids[key],
+                        "e": event_id,
+                        "url": item.url,
+                        "title": item.title,
+                        "published": item.published,
+                        "kind": item.kind,
+                    }
+                )
+    db.executemany(
+        "INSERT INTO evidence (goal_id, event_id, url, title, published, kind) "
+        "VALUES (:g, :e, :url, :title, :published, :kind)",
+        evidence_rows,
+    )
+    result.created += len(goals)
+    result.events += len(event_rows)
+    result.evidence += len(evidence_rows)
+    result.keys.extend(keys)
+
+
+def _event_row(
+    goal_id: int, event: dict[str, Any], *, stamp: str, author: str | None
+) -> dict[str, Any]:
+    changes = event.get("changes")
+    return {
+        "goal_id": goal_id,
+        "on_date": event["on_date"],
+        "recorded_at": event.get("recorded_at") or stamp,
+        "author": event.get("author") or author,
+        "status": event.get("status"),
+        "progress": event.get("progress"),
+        "deadline": event.get("deadline"),
+        "deadline_text": event.get("deadline_text"),
+        "deadline_precision": event.get("deadline_precision"),
+        "note": event.get("note"),
+        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True) if changes else None,
+    }
+
+
+def _merge(
+    db: Database,
+    goal: PlannedGoal,
+    goal_id: int,
+    *,
+    on: date,
+    stamp: str,
+    author: str | None,
+    result: ImportResult,
+) -> None:
+    """Bring an existing goal in line with the file, recording only what differs."""
+    current = services.goal_detail(db, ref=str(goal_id), as_of=date.max)
+    have_urls = {item["url"] for item in current["evidence"]}
+    to_add: list[dict[str, Any]] = []
+    if goal.simple:
+        wanted = goal.events[0]
+        delta: dict[str, Any] = {"on_date": max(on.isoformat(), wanted["on_date"])}
+        for name in ("status", "progress"):
+            if wanted.get(name) is not None and wanted[name] != current[name]:
+                delta[name] = wanted[name]
+        if wanted.get("deadline") and wanted["deadline"] != current["deadline"]:
+            delta.update(
+                {k: wanted[k] for k in ("deadline", "deadline_text", "deadline_precision")}
+            )
+        delta["evidence"] = [i for i in wanted["evidence"] if i.url not in have_urls]
+        if len(delta) > 2 or delta["evidence"]:
+            delta["note"] = wanted.get("note") if len(delta) > 2 else None
+            to_add.append(delta)
+    else:
+        stored = Counter(_fingerprint(e) for e in current["events"])
+        for event in goal.events:
+            fp = _fingerprint(event)
+            if stored[fp]:
+                stored[fp] -= 1
+                continue
+            to_add.append(event)
+    changes = {
+        name: {"from": current[name], "to": value}
+        for name, value in goal.fields.items()
+        if value != current[name]
+    }
+    if changes:
+        sets = ", ".join(f"{name} = :{name}" for name in changes)
+        values = {
+            n: (json.dumps(c["to"], ensure_ascii=False) if n == "tags" else c["to"])
+            for n, c in changes.items()
+        }
+        db.execute(f"UPDATE goal SET {sets} WHERE id = :g", {**values, "g": goal_id})
+        if to_add:
+            to_add[-1]["changes"] = {**(to_add[-1].get("changes") or {}), **changes}
+        else:
+            to_add.append({"on_date": on.isoformat(), "changes": changes, "evidence": []})
+    for event in to_add:
+        event_id = services.insert_event(
+            db, goal_id=goal_id, event=_event_row(goal_id, event, stamp=stamp, author=author)
+        )
+        added = services.attach_evidence(
+            db, goal_id=goal_id, event_id=event_id, items=event.get("evidence") or []
+        )
+        have_urls.update(added)
+        result.events += 1
+        result.evidence += len(added)
+    if to_add:
+        services.refresh_state(db, goal_id, stamp=stamp)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    result.keys.append(current["key"])
+
+
+class _DryRun(Exception):
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    on: date | None = None,
+    today: date,
+    author: str | None = None,
+) -> ImportResult:
+    """Read, validate and import a file in one transaction; dry_run rolls it back."""
+    items, labels = read_document(path, fmt)
+    try:
+        plan = validate_items(items, labels, on=on, today=today)
+    except ImportFileError as exc:
+        raise ImportFileError(exc.problems, source=str(path)) from None
+
+    def work(tx: Database) -> ImportResult:
+        result = apply(tx, plan, on=on, today=today, author=author)
+        if dry_run:
+            raise _DryRun(result)
+        return result
+
+    try:
+        return db.write(work)
+    except _DryRun as done:
+        return done.result

@@ -1,0 +1,1 @@
+"""Renderers: data in, text out. No database access, no printing."""

@@ -1,0 +1,229 @@
+"""Goals as a terminal table, JSON, CSV, Markdown; one goal with its history as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from tracker.csvsafe import escape_cell
+from tracker.domain import Goal
+from tracker.render.text import STATUS_COLORS, paint, table, terminal_safe, truncate, width
+
+CSV_FIELDS = (
+    "id",
+    "key",
+    "title",
+    "title_original",
+    "description",
+    "owner",
+    "area",
+    "tags",
+    "source",
+    "source_url",
+    "announced",
+    "quote",
+    "status",
+    "progress",
+    "deadline",
+    "deadline_text",
+    "deadline_precision",
+    "original_deadline",
+    "overdue",
+    "evidence",
+)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def goals_json(goals: Sequence[Goal]) -> str:
+    return to_json([g.to_dict() for g in goals])
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
+    """CSV with every text cell neutralised against spreadsheet formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        cells = []
+        for name in fields:
+            value = row.get(name)
+            if isinstance(value, list):
+                value = (
+                    ";".join(value)
+                    if name == "tags"
+                    else " ".join(v["url"] if isinstance(v, dict) else str(v) for v in value)
+                )
+            cells.append(escape_cell(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def goals_csv(goals: Sequence[Mapping[str, Any]]) -> str:
+    return csv_text(goals, CSV_FIELDS)
+
+
+def md_cell(value: object) -> str:
+    """Markdown table cell: pipes escaped, no raw HTML, no line breaks."""
+    if value is None or value == "":
+        return "—"
+    text = " ".join(str(value).split())
+    for ch in ("\\", "|", "`", "*", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = [
+        "| " + " | ".join(md_cell(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def deadline_cell(goal: Goal) -> str:
+    if not goal.deadline:
+        return "—"
+    return goal.deadline + (" !" if goal.overdue else "")
+
+
+def goals_markdown(goals: Sequence[Goal]) -> str:
+    headers = ("Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner")
+    rows = [
+        (
+            g.key,
+            g.title,
+            g.status,
+            (g.deadline or "") + (" (overdue)" if g.overdue else ""),
+            "" if g.progress is None else f"{g.progress}%",
+            g.area,
+            g.owner,
+        )
+        for g in goals
+    ]
+    return md_table(headers, rows)
+
+
+def goals_table(goals: Sequence[Goal], *, columns: int, color: bool) -> str:
+    """Terminal table; the title column takes what the terminal has left."""
+    if not goals:
+        return "No goals match.\n"
+    headers = ("ID", "Key", "Title", "Status", "Deadline", "Prog", "Area")
+    base = [
+        (
+            str(g.id),
+            terminal_safe(g.key),
+            terminal_safe(g.title),
+            g.status or "",
+            deadline_cell(g),
+            "" if g.progress is None else f"{g.progress}%",
+            truncate(terminal_safe(g.area or ""), 14),
+        )
+        for g in goals
+    ]
+    fixed = sum(max(width(r[i]) for r in base + [headers]) + 2 for i in (0, 1, 3, 4, 5, 6))
+    title_room = max(20, min(70, columns - fixed - 2))
+    rows = [
+        (
+            r[0],
+            r[1],
+            truncate(r[2], title_room),
+            paint(r[3], STATUS_COLORS.get(r[3]), color),
+            r[4],
+            r[5],
+            r[6],
+        )
+        for r in base
+    ]
+    overdue = sum(g.overdue for g in goals)
+    footer = f"\n{len(goals)} goal{'s' if len(goals) != 1 else ''}"
+    if overdue:
+        footer += f", {overdue} overdue (!)"
+    return table(rows, headers) + footer + "\n"
+
+
+def _slip(previous: str | None, new: str) -> str:
+    if not previous or previous == new:
+        return ""
+    from datetime import date
+
+    days = (date.fromisoformat(new) - date.fromisoformat(previous)).days
+    word = "slipped" if days > 0 else "brought forward"
+    return f" (was {previous}, {word} {abs(days)} days)"
+
+
+def goal_text(detail: Mapping[str, Any], *, color: bool) -> str:
+    """`show`: the goal, its state, its history with deadline slips, its evidence."""
+    s = terminal_safe
+    lines = [f"{s(detail['key'])} (#{detail['id']})  {s(detail['title'])}"]
+    if detail.get("title_original"):
+        lines.append(f"  Original:   {s(detail['title_original'])}")
+    status = detail.get("status") or "—"
+    lines.append(
+        f"  Status:     {paint(status, STATUS_COLORS.get(status), color)}"
+        + (f"   progress {detail['progress']}%" if detail.get("progress") is not None else "")
+        + ("   OVERDUE" if detail.get("overdue") else "")
+    )
+    if detail.get("deadline"):
+        original = detail.get("original_deadline")
+        lines.append(
+            f"  Deadline:   {detail['deadline']} ({s(detail.get('deadline_text') or '')}, "
+            f"{detail.get('deadline_precision')})"
+            + (f"; originally {original}" if original and original != detail["deadline"] else "")
+        )
+    else:
+        lines.append("  Deadline:   —")
+    for label, name in (
+        ("Owner", "owner"),
+        ("Area", "area"),
+        ("Source", "source"),
+        ("Source URL", "source_url"),
+        ("Announced", "announced"),
+    ):
+        if detail.get(name):
+            lines.append(f"  {label + ':':<12}{s(str(detail[name]))}")
+    if detail.get("tags"):
+        lines.append(f"  Tags:       {s(', '.join(detail['tags']))}")
+    if detail.get("description"):
+        lines.append(f"  About:      {s(detail['description'])}")
+    if detail.get("quote"):
+        lines.append(f"  Quote:      「{s(detail['quote'])}」")
+    lines += ["", "History"]
+    previous_deadline = None
+    for event in detail.get("events", []):
+        parts = []
+        if event.get("status"):
+            parts.append(f"status {event['status']}")
+        if event.get("progress") is not None:
+            parts.append(f"progress {event['progress']}%")
+        if event.get("deadline"):
+            parts.append(
+                f"deadline {event['deadline']} ({s(event.get('deadline_text') or '')})"
+                + _slip(previous_deadline, event["deadline"])
+            )
+            previous_deadline = event["deadline"]
+        for name, change in sorted((event.get("changes") or {}).items()):
+            parts.append(
+                f"{name}: {s(json.dumps(change.get('from'), ensure_ascii=False))} → "
+                f"{s(json.dumps(change.get('to'), ensure_ascii=False))}"
+            )
+        for item in event.get("evidence", []):
+            parts.append(f"evidence {s(item['url'])}")
+        if event.get("note"):
+            parts.append(f"note: {s(event['note'])}")
+        who = f" [{s(event['author'])}]" if event.get("author") else ""
+        lines.append(f"  {event['on']}  " + "; ".join(parts or ["(no change)"]) + who)
+    lines += ["", "Evidence"]
+    if not detail.get("evidence"):
+        lines.append("  (none)")
+    for item in detail.get("evidence", []):
+        extra = ", ".join(x for x in (item.get("kind"), item.get("published")) if x)
+        title = f"{s(item['title'])} " if item.get("title") else ""
+        lines.append(f"  - {title}{s(item['url'])}" + (f" ({extra})" if extra else ""))
+    return "\n".join(lines) + "\n"

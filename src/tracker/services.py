@@ -1,0 +1,531 @@
+"""The domain operations: add, update, show, list, export. Keyword-only, no printing.
+
+Writers take a `Database` and do their work inside `db.write(...)`, so each command is one
+transaction that either lands whole or changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tracker import history
+from tracker.db import Database
+from tracker.deadlines import Deadline, parse_deadline
+from tracker.domain import (
+    MAX_SHORT,
+    EvidenceIn,
+    Goal,
+    clean_text,
+    normalize_kind,
+    normalize_status,
+    normalize_tags,
+    shorten,
+    slugify,
+    validate_key,
+    validate_progress,
+    validate_url,
+)
+from tracker.errors import BadInputError, ConflictError, NotFoundError
+
+EDITABLE_FIELDS = (
+    "title",
+    "title_original",
+    "description",
+    "owner",
+    "area",
+    "tags",
+    "source",
+    "source_url",
+    "announced",
+    "quote",
+)
+_EVENT_COLS = (
+    "id",
+    "goal_id",
+    "on_date",
+    "recorded_at",
+    "author",
+    "status",
+    "progress",
+    "deadline",
+    "deadline_text",
+    "deadline_precision",
+    "note",
+    "changes",
+)
+
+
+def now_stamp() -> str:
+    """When a change was recorded: UTC, microseconds, `Z`."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- validation of user-supplied fields --------------------------------------------------
+@dataclass
+class GoalFields:
+    """Validated descriptive fields of a goal (what `add` takes besides the initial state)."""
+
+    title: str
+    title_original: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    area: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    source_url: str | None = None
+    announced: str | None = None
+    quote: str | None = None
+
+
+def validate_fields(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Check and normalise descriptive fields; with partial=True only those present."""
+    out: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        if name not in raw:
+            if not partial and name == "title":
+                raise BadInputError("title is required")
+            continue
+        value = raw[name]
+        if name == "title":
+            out[name] = clean_text(value, field_name="title", required=True, limit=1000)
+        elif name in ("title_original", "source"):
+            out[name] = clean_text(value, field_name=name, limit=1000)
+        elif name in ("description", "quote"):
+            out[name] = clean_text(value, field_name=name, multiline=True)
+        elif name in ("owner", "area"):
+            out[name] = clean_text(value, field_name=name, limit=MAX_SHORT)
+        elif name == "tags":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list | tuple):
+                raise BadInputError("tags must be a list of text")
+            out[name] = normalize_tags(list(value))
+        elif name == "source_url":
+            out[name] = (
+                None if value in (None, "") else validate_url(value, field_name="source URL")
+            )
+        elif name == "announced":
+            out[name] = None if value in (None, "") else iso_date(value, "announced date")
+    return out
+
+
+def iso_date(value: Any, what: str) -> str:
+    """A date given as `date` or `YYYY-MM-DD` text, back as ISO text."""
+    from tracker.deadlines import parse_date
+
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise BadInputError(f"unreadable {what} {value!r}: expected YYYY-MM-DD")
+    return parse_date(value, field=what).isoformat()
+
+
+def read_deadline(text: str, *, reference: date) -> Deadline:
+    cleaned = clean_text(text, field_name="deadline", limit=500)
+    if cleaned is None:
+        raise BadInputError("deadline must not be empty")
+    return parse_deadline(cleaned, reference=reference)
+
+
+def read_evidence(items: Sequence[EvidenceIn]) -> list[EvidenceIn]:
+    out: list[EvidenceIn] = []
+    for item in items:
+        out.append(
+            EvidenceIn(
+                url=validate_url(item.url, field_name="evidence URL"),
+                title=clean_text(item.title, field_name="evidence title", limit=1000),
+                published=None
+                if not item.published
+                else iso_date(item.published, "evidence published date"),
+                kind=normalize_kind(item.kind),
+            )
+        )
+    return out
+
+
+# --- finding goals ------------------------------------------------------------------------
+def find_goal_id(db: Database, ref: str) -> int:
+    """A goal by key or id; unknown is NotFoundError (exit 1)."""
+    text = ref.strip()
+    row = None
+    if text.isdigit() and len(text) < 19:
+        row = db.one("SELECT id FROM goal WHERE id = :id", {"id": int(text)})
+    if row is None:
+        row = db.one("SELECT id FROM goal WHERE key = :key", {"key": text.lower()})
+    if row is None:
+        raise NotFoundError(f"unknown goal {shorten(ref)}: give a key or id from `tracker list`")
+    return int(row[0])
+
+
+def key_exists(db: Database, key: str) -> bool:
+    return db.one("SELECT 1 FROM goal WHERE key = :key", {"key": key}) is not None
+
+
+def derive_key(db: Database, title: str) -> str:
+    base = slugify(title) or "goal"
+    if not key_exists(db, base) and not base.isdigit():
+        return base
+    n = 2
+    while key_exists(db, f"{base}-{n}"):
+        n += 1
+    return f"{base}-{n}"
+
+
+# --- writing ------------------------------------------------------------------------------
+def insert_goal(db: Database, *, key: str, fields: dict[str, Any], stamp: str) -> int:
+    cols = ["key", *EDITABLE_FIELDS, "status", "created_at", "updated_at"]
+    values = {name: fields.get(name) for name in EDITABLE_FIELDS}
+    values["tags"] = json.dumps(fields.get("tags") or [], ensure_ascii=False)
+    values.update(key=key, status="not_started", created_at=stamp, updated_at=stamp)
+    sql = (
+        f"INSERT INTO goal ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
+        "RETURNING id"
+    )
+    try:
+        return db.insert(sql, values)
+    except Exception as exc:
+        if db.is_unique_violation(exc):
+            raise ConflictError(
+                f"a goal with key '{key}' already exists: choose another --key"
+            ) from None
+        raise
+
+
+def insert_event(db: Database, *, goal_id: int, event: dict[str, Any]) -> int:
+    cols = _EVENT_COLS[1:]
+    values = {name: event.get(name) for name in cols}
+    values["goal_id"] = goal_id
+    if isinstance(values["changes"], dict):
+        values["changes"] = json.dumps(values["changes"], ensure_ascii=False, sort_keys=True)
+    sql = (
+        f"INSERT INTO event ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
+        "RETURNING id"
+    )
+    return db.insert(sql, values)
+
+
+def attach_evidence(
+    db: Database, *, goal_id: int, event_id: int, items: Sequence[EvidenceIn]
+) -> list[str]:
+    """Add evidence the goal does not have yet; returns the URLs actually added."""
+    have = {row[0] for row in db.all("SELECT url FROM evidence WHERE goal_id = :g", {"g": goal_id})}
+    added = []
+    for item in items:
+        if item.url in have:
+            continue
+        have.add(item.url)
+        db.execute(
+            "INSERT INTO evidence (goal_id, event_id, url, title, published, kind) "
+            "VALUES (:g, :e, :url, :title, :published, :kind)",
+            {
+                "g": goal_id,
+                "e": event_id,
+                "url": item.url,
+                "title": item.title,
+                "published": item.published,
+                "kind": item.kind,
+            },
+        )
+        added.append(item.url)
+    return added
+
+
+def refresh_state(db: Database, goal_id: int, *, stamp: str) -> None:
+    """Recompute the goal row's cached state from all its events."""
+    rows = db.all(
+        "SELECT status, progress, deadline, deadline_text, deadline_precision FROM event "
+        "WHERE goal_id = :g ORDER BY on_date, id",
+        {"g": goal_id},
+    )
+    keys = ("status", "progress", "deadline", "deadline_text", "deadline_precision")
+    state = history.fold_events(dict(zip(keys, row, strict=True)) for row in rows)
+    db.execute(
+        "UPDATE goal SET status = :status, progress = :progress, deadline = :deadline, "
+        "deadline_text = :deadline_text, deadline_precision = :deadline_precision, "
+        "original_deadline = :original_deadline, updated_at = :stamp WHERE id = :g",
+        {
+            "status": state.status or "not_started",
+            "progress": state.progress,
+            "deadline": state.deadline,
+            "deadline_text": state.deadline_text,
+            "deadline_precision": state.deadline_precision,
+            "original_deadline": state.original_deadline,
+            "stamp": stamp,
+            "g": goal_id,
+        },
+    )
+
+
+def add_goal(
+    db: Database,
+    *,
+    fields: dict[str, Any],
+    key: str | None = None,
+    status: str | None = None,
+    progress: Any = None,
+    deadline_text: str | None = None,
+    evidence: Sequence[EvidenceIn] = (),
+    note: str | None = None,
+    on: date | None = None,
+    today: date,
+    author: str | None = None,
+) -> str:
+    """Create a goal and its initial event (effective on `on`, else announced, else today)."""
+    clean = validate_fields(fields)
+    wanted_key = validate_key(key) if key is not None else None
+    announced = date.fromisoformat(clean["announced"]) if clean.get("announced") else None
+    effective = on or announced or today
+    if on is not None and announced is not None and on < announced:
+        raise BadInputError(f"--on {on} is before the goal was announced ({announced})")
+    event: dict[str, Any] = {
+        "on_date": effective.isoformat(),
+        "author": clean_text(author, field_name="author", limit=MAX_SHORT),
+        "status": normalize_status(status) if status is not None else "not_started",
+        "progress": validate_progress(progress) if progress is not None else None,
+        "note": clean_text(note, field_name="note", multiline=True),
+    }
+    if deadline_text is not None:
+        parsed = read_deadline(deadline_text, reference=announced or effective)
+        event.update(
+            deadline=parsed.date.isoformat(),
+            deadline_text=parsed.text,
+            deadline_precision=parsed.precision,
+        )
+    items = read_evidence(evidence)
+
+    def work(tx: Database) -> str:
+        stamp = now_stamp()
+        goal_key = wanted_key or derive_key(tx, clean["title"])
+        goal_id = insert_goal(tx, key=goal_key, fields=clean, stamp=stamp)
+        event_id = insert_event(tx, goal_id=goal_id, event={**event, "recorded_at": stamp})
+        attach_evidence(tx, goal_id=goal_id, event_id=event_id, items=items)
+        refresh_state(tx, goal_id, stamp=stamp)
+        return goal_key
+
+    return db.write(work)
+
+
+@dataclass
+class UpdateResult:
+    key: str
+    event_id: int
+    evidence_added: list[str]
+    changed_fields: list[str]
+
+
+def update_goal(
+    db: Database,
+    *,
+    ref: str,
+    status: str | None = None,
+    progress: Any = None,
+    deadline_text: str | None = None,
+    evidence: Sequence[EvidenceIn] = (),
+    note: str | None = None,
+    fields: dict[str, Any] | None = None,
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+    on: date,
+    author: str | None = None,
+) -> UpdateResult:
+    """Record one event on a goal: status, progress, deadline, evidence, note, field edits."""
+    new_status = normalize_status(status) if status is not None else None
+    new_progress = validate_progress(progress) if progress is not None else None
+    clean_note = clean_text(note, field_name="note", multiline=True)
+    edits = validate_fields(fields or {}, partial=True)
+    plus, minus = normalize_tags(list(add_tags)), normalize_tags(list(remove_tags))
+    items = read_evidence(evidence)
+    clean_author = clean_text(author, field_name="author", limit=MAX_SHORT)
+    if (
+        new_status is None
+        and new_progress is None
+        and deadline_text is None
+        and not items
+        and clean_note is None
+        and not edits
+        and not plus
+        and not minus
+    ):
+        raise BadInputError(
+            "nothing to record: give --status, --progress, --deadline, --evidence, --note "
+            "or a field to edit"
+        )
+
+    def work(tx: Database) -> UpdateResult:
+        goal_id = find_goal_id(tx, ref)
+        # Taking the row lock first serialises writers of one goal on PostgreSQL too.
+        stamp = now_stamp()
+        tx.execute("UPDATE goal SET updated_at = :s WHERE id = :g", {"s": stamp, "g": goal_id})
+        row = tx.one(
+            f"SELECT key, {', '.join(EDITABLE_FIELDS)} FROM goal WHERE id = :g", {"g": goal_id}
+        )
+        assert row is not None
+        current = dict(zip(("key", *EDITABLE_FIELDS), row, strict=True))
+        current["tags"] = json.loads(current["tags"] or "[]")
+        announced = current["announced"]
+        if announced and on.isoformat() < announced:
+            raise BadInputError(f"--on {on} is before the goal was announced ({announced})")
+        event: dict[str, Any] = {
+            "on_date": on.isoformat(),
+            "recorded_at": stamp,
+            "author": clean_author,
+            "status": new_status,
+            "progress": new_progress,
+            "note": clean_note,
+        }
+        if deadline_text is not None:
+            reference = date.fromisoformat(announced) if announced else on
+            parsed = read_deadline(deadline_text, reference=reference)
+            event.update(
+                deadline=parsed.date.isoformat(),
+                deadline_text=parsed.text,
+                deadline_precision=parsed.precision,
+            )
+        if plus or minus:
+            tags = edits.get("tags", current["tags"])
+            edits["tags"] = [t for t in tags if t not in minus] + [t for t in plus if t not in tags]
+        changes = {
+            name: {"from": current[name], "to": value}
+            for name, value in edits.items()
+            if value != current[name]
+        }
+        if changes:
+            if "announced" in changes and changes["announced"]["to"]:
+                first = tx.scalar(
+                    "SELECT MIN(on_date) FROM event WHERE goal_id = :g", {"g": goal_id}
+                )
+                if first and changes["announced"]["to"] > first:
+                    raise BadInputError(
+                        f"announced {changes['announced']['to']} is after the goal's first "
+                        f"recorded event ({first})"
+                    )
+            event["changes"] = changes
+            sets = ", ".join(f"{name} = :{name}" for name in changes)
+            values = {
+                name: (
+                    json.dumps(change["to"], ensure_ascii=False) if name == "tags" else change["to"]
+                )
+                for name, change in changes.items()
+            }
+            tx.execute(f"UPDATE goal SET {sets} WHERE id = :g", {**values, "g": goal_id})
+        event_id = insert_event(tx, goal_id=goal_id, event=event)
+        added = attach_evidence(tx, goal_id=goal_id, event_id=event_id, items=items)
+        refresh_state(tx, goal_id, stamp=stamp)
+        return UpdateResult(current["key"], event_id, added, sorted(changes))
+
+    return db.write(work)
+
+
+# --- reading ------------------------------------------------------------------------------
+def list_goals(
+    db: Database, *, as_of: date, filters: history.Filters | None = None, sort: str = "deadline"
+) -> list[Goal]:
+    return history.goals_as_of(db, as_of=as_of, filters=filters, sort=sort)
+
+
+def events_and_evidence(
+    db: Database, goal_ids: Sequence[int] | None = None
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
+    """Events (in date order, each with its evidence) and evidence per goal, in two queries."""
+    where, params = "", {}
+    if goal_ids is not None and len(goal_ids) == 1:
+        where, params = " WHERE goal_id = :g", {"g": goal_ids[0]}
+    evidence_by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for goal_id, event_id, url, title, published, kind in db.all(
+        f"SELECT goal_id, event_id, url, title, published, kind FROM evidence{where} ORDER BY id",
+        params,
+    ):
+        item = {"url": url, "title": title, "published": published, "kind": kind}
+        evidence_by_event[event_id].append(item)
+        evidence_by_goal[goal_id].append(item)
+    events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.all(
+        f"SELECT {', '.join(_EVENT_COLS)} FROM event{where} ORDER BY goal_id, on_date, id", params
+    ):
+        raw = dict(zip(_EVENT_COLS, row, strict=True))
+        events[raw["goal_id"]].append(
+            {
+                "on": raw["on_date"],
+                "recorded_at": raw["recorded_at"],
+                "author": raw["author"],
+                "status": raw["status"],
+                "progress": raw["progress"],
+                "deadline": raw["deadline"],
+                "deadline_text": raw["deadline_text"],
+                "deadline_precision": raw["deadline_precision"],
+                "note": raw["note"],
+                "changes": json.loads(raw["changes"]) if raw["changes"] else None,
+                "evidence": evidence_by_event.get(raw["id"], []),
+            }
+        )
+    return events, evidence_by_goal
+
+
+def goal_detail(db: Database, *, ref: str, as_of: date) -> dict[str, Any]:
+    """One goal (state as of `as_of`) with its whole history and evidence."""
+    goal_id = find_goal_id(db, ref)
+    goals = history.goals_as_of(
+        db,
+        as_of=as_of,
+        filters=history.Filters(
+            keys=[str(db.scalar("SELECT key FROM goal WHERE id = :g", {"g": goal_id}))]
+        ),
+    )
+    if not goals:  # not yet announced on that date: show the stored goal, state empty
+        goals = history.goals_as_of(
+            db,
+            as_of=date.max,
+            filters=history.Filters(
+                keys=[str(db.scalar("SELECT key FROM goal WHERE id = :g", {"g": goal_id}))]
+            ),
+        )
+        goals[0].status = None
+        goals[0].overdue = False
+    events, evidence = events_and_evidence(db, [goal_id])
+    detail = goals[0].to_dict()
+    detail["events"] = events.get(goal_id, [])
+    detail["evidence"] = evidence.get(goal_id, [])
+    return detail
+
+
+def export_goals(
+    db: Database, *, as_of: date, filters: history.Filters | None = None
+) -> list[dict[str, Any]]:
+    """Every goal (or those matching filters) with events and evidence: the interchange document."""
+    goals = history.goals_as_of(
+        db, as_of=max(as_of, latest_event_date(db)), filters=filters, sort="id"
+    )
+    events, evidence = events_and_evidence(db)
+    out = []
+    for goal in goals:
+        item = goal.to_dict()
+        item["overdue"] = (
+            goal.deadline is not None
+            and goal.deadline < as_of.isoformat()
+            and goal.status not in history.FINAL_STATUSES
+        )
+        item["events"] = events.get(goal.id, [])
+        item["evidence"] = evidence.get(goal.id, [])
+        out.append(item)
+    return out
+
+
+def latest_event_date(db: Database) -> date:
+    value = db.scalar("SELECT MAX(on_date) FROM event")
+    return date.fromisoformat(value) if value else date.min
+
+
+def tracked_texts(db: Database) -> list[dict[str, str | None]]:
+    """Key, titles and quote of every goal: what `extract` compares candidates with."""
+    return [
+        {"key": k, "title": t, "title_original": o, "quote": q}
+        for k, t, o, q in db.all("SELECT key, title, title_original, quote FROM goal ORDER BY id")
+    ]

@@ -1,0 +1,161 @@
+"""Fixtures: every database test runs on SQLite and on a real PostgreSQL server.
+
+`db_url` is parametrised over both backends. The PostgreSQL server is started once per
+session (or taken from TRACKER_TEST_PG_URL); each test gets its own database cloned from a
+migrated template. Without PostgreSQL binaries those tests skip locally with the reason; under
+CI (CI=true) a missing server is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tests import pg
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "miit-2026-01-21.yaml"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches real data or the caller's settings."""
+    for name in ("TRACKER_DB", "TRACKER_AUTHOR", "NO_COLOR", "TRACKER_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRACKER_AUTHOR", "tester")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """URL of a PostgreSQL server's `postgres` database; started here unless given."""
+    given = os.environ.get("TRACKER_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _unavailable("psycopg is not installed (pip install 'tracker[postgres]')")
+    bin_dir = pg.find_bin_dir()
+    if bin_dir is None:
+        _unavailable("no PostgreSQL server binaries (apt-get install postgresql)")
+    server = pg.Server(bin_dir)
+    try:
+        url = server.start()
+    except Exception as exc:  # noqa: BLE001
+        server.stop()
+        _unavailable(f"PostgreSQL did not start: {exc}")
+    _make_template(url)
+    yield url
+    server.stop()
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://" + url.split("://", 1)[1], autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _make_template(admin_url: str) -> None:
+    from tracker.db import open_database
+
+    _admin(admin_url, "CREATE DATABASE tracker_template")
+    db = open_database(admin_url.rsplit("/", 1)[0] + "/tracker_template")
+    assert db is not None
+    db.close()
+
+
+def new_pg_database(admin_url: str, *, migrated: bool = True) -> str:
+    name = f"t_{os.getpid()}_{next(_counter)}"
+    template = "tracker_template" if migrated else "template0"
+    _admin(admin_url, f"CREATE DATABASE {name} TEMPLATE {template}")
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty tracker database on the backend under test."""
+    if backend == "postgres":
+        return new_pg_database(request.getfixturevalue("pg_admin_url"))
+    return f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[object]:
+    """An open `tracker.db.Database` on the test's database."""
+    from tracker.db import open_database
+
+    database = open_database(db_url)
+    assert database is not None
+    yield database
+    database.close()
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(db_url: str) -> Invoke:
+    """Run `tracker ARGS…` in-process through typer's CliRunner against the test database."""
+    from tracker.cli.main import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, ["--db", db_url, *args], input=input, env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def tracker_proc(db_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `python -m tracker ARGS…` as a real process against the test database."""
+
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+        input: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "TRACKER_DB": db_url, **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "tracker", *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+
+    return run
+
+
+@pytest.fixture
+def loaded(cli: Invoke) -> Invoke:
+    """The CLI with the bundled 2026-01-21 fixture imported."""
+    result = cli("import", str(FIXTURE))
+    assert result.exit_code == 0, result.output
+    return cli
