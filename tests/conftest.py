@@ -33,19 +33,26 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TRACKER_AUTHOR", "tester")
     monkeypatch.chdir(tmp_path)
+    # `--db` of an earlier in-process run must not leak into this test (the CLI keeps it in
+    # a module-level state object; apps without the top-level callback never reset it).
+    from tracker.cli import common
+
+    monkeypatch.setattr(common.state, "db_option", None)
 
 
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """URL of a PostgreSQL server's `postgres` database; started here unless given."""
     given = os.environ.get("TRACKER_TEST_PG_URL")
-    if given:
-        yield given
-        return
     try:
         import psycopg  # noqa: F401
     except ImportError:
         _unavailable("psycopg is not installed (pip install 'tracker[postgres]')")
+    if given:
+        _make_template(given)
+        yield given
+        _drop_created(given)
+        return
     bin_dir = pg.find_bin_dir()
     if bin_dir is None:
         _unavailable("no PostgreSQL server binaries (apt-get install postgresql)")
@@ -73,20 +80,43 @@ def _admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+# Per session, so that sessions sharing one server (TRACKER_TEST_PG_URL) do not collide.
+TEMPLATE = f"tracker_template_{os.getpid()}"
+_created: list[str] = []
+
+
 def _make_template(admin_url: str) -> None:
     from tracker.db import open_database
 
-    _admin(admin_url, "CREATE DATABASE tracker_template")
-    db = open_database(admin_url.rsplit("/", 1)[0] + "/tracker_template")
+    _admin(admin_url, f"DROP DATABASE IF EXISTS {TEMPLATE}")
+    _admin(admin_url, f"CREATE DATABASE {TEMPLATE}")
+    _created.append(TEMPLATE)
+    db = open_database(admin_url.rsplit("/", 1)[0] + "/" + TEMPLATE)
     assert db is not None
     db.close()
 
 
 def new_pg_database(admin_url: str, *, migrated: bool = True) -> str:
+    """A new database on the server: a copy of the migrated template, or empty (no schema)."""
     name = f"t_{os.getpid()}_{next(_counter)}"
-    template = "tracker_template" if migrated else "template0"
+    template = TEMPLATE if migrated else "template0"
     _admin(admin_url, f"CREATE DATABASE {name} TEMPLATE {template}")
+    _created.append(name)
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_pg_database(admin_url: str, url: str) -> None:
+    """Drop a database made by new_pg_database (closing any connection left to it)."""
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    _admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    if name in _created:
+        _created.remove(name)
+
+
+def _drop_created(admin_url: str) -> None:
+    for name in list(_created):
+        _admin(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _created.clear()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -95,11 +125,27 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty tracker database on the backend under test."""
     if backend == "postgres":
-        return new_pg_database(request.getfixturevalue("pg_admin_url"))
-    return f"sqlite:///{tmp_path / 'tracker.db'}"
+        admin = request.getfixturevalue("pg_admin_url")
+        url = new_pg_database(admin)
+        yield url
+        drop_pg_database(admin, url)  # keeps the server small over a long session
+        return
+    yield f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema at all on the backend under test (first-run and migrations)."""
+    if backend == "postgres":
+        admin = request.getfixturevalue("pg_admin_url")
+        url = new_pg_database(admin, migrated=False)
+        yield url
+        drop_pg_database(admin, url)
+        return
+    yield f"sqlite:///{tmp_path / 'empty.db'}"
 
 
 @pytest.fixture

@@ -44,6 +44,31 @@ def resolve_url(option: str | None = None) -> str:
     )
 
 
+def display_url(url: str) -> str:
+    """The URL as safe to print: any password (in the user part or `?password=`) masked."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    if url.startswith("sqlite"):
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
+    query = parts.query
+    if query:
+        pairs = [
+            (k, "***" if k.lower() in ("password", "pass", "passfile") else v)
+            for k, v in parse_qsl(query, keep_blank_values=True)
+        ]
+        query = urlencode(pairs, safe="*/")
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
 def sqlite_path(url: str) -> str | None:
     """The file path of a SQLite URL (None for in-memory, or for other backends)."""
     if not url.startswith("sqlite://"):
@@ -69,12 +94,14 @@ class Database:
         self.raw = raw
         self.dialect = dialect
         self._in_tx = False
+        self._read_only = False
 
     # --- statements -------------------------------------------------------------------
     def execute(self, sql: str, params: Params = None) -> Any:
         if self.dialect == "postgresql":
             cur = self.raw.cursor()
-            cur.execute(_pyformat(sql), params)
+            # Without parameters psycopg sends the text as is: no placeholders, `%` stays `%`.
+            cur.execute(sql if params is None else _pyformat(sql), params)
             return cur
         return self.raw.execute(sql, params if params is not None else ())
 
@@ -107,8 +134,14 @@ class Database:
     # --- transactions -----------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """A write transaction: BEGIN IMMEDIATE on SQLite (one writer at a time, no lost updates)."""
+        """A write transaction: BEGIN IMMEDIATE on SQLite (one writer at a time, no lost updates).
+
+        On PostgreSQL (READ COMMITTED) writers that read-modify-write a row must lock it first
+        (an UPDATE or SELECT … FOR UPDATE) before reading it, as `services.update_goal` does.
+        """
         if self._in_tx:
+            if self._read_only:
+                raise RuntimeError("a write inside a read-only snapshot")
             yield self
             return
         if self.dialect == "postgresql":
@@ -123,12 +156,38 @@ class Database:
         self._in_tx = True
         try:
             yield self
+            self.raw.execute("COMMIT")
         except BaseException:
-            self._in_tx = False
-            self.raw.execute("ROLLBACK")
+            if self.raw.in_transaction:  # the work failed, or COMMIT itself did (e.g. busy)
+                self.raw.execute("ROLLBACK")
             raise
-        self._in_tx = False
-        self.raw.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """A read-only transaction: several queries see one consistent state of the database.
+
+        Without it each statement runs on its own (autocommit) and a reader that runs several
+        queries while others write may combine two states (goals from before a commit, events
+        from after it). SQLite: a deferred BEGIN (WAL readers never block writers);
+        PostgreSQL: REPEATABLE READ READ ONLY (one snapshot for the whole transaction).
+        """
+        if self._in_tx:
+            yield self
+            return
+        if self.dialect == "postgresql":
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        else:
+            self.raw.execute("BEGIN DEFERRED")
+        self._in_tx = self._read_only = True
+        try:
+            yield self
+        finally:
+            self._in_tx = self._read_only = False
+            # Nothing was written: COMMIT and ROLLBACK are the same; ROLLBACK also ends a
+            # transaction that an error left aborted.
+            self.raw.execute("ROLLBACK")
 
     def write(self, work: Callable[[Database], T]) -> T:
         """Run `work` in a transaction, retrying when the database asks (locked, serialization)."""
@@ -159,14 +218,18 @@ class Database:
 
     def table_exists(self, name: str) -> bool:
         if self.dialect == "postgresql":
-            return self.scalar("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True
-        return (
-            self.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n", {"n": name})
-            == 1
+            return bool(self.scalar("SELECT to_regclass(:n) IS NOT NULL", {"n": name}) is True)
+        found = self.scalar(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n", {"n": name}
         )
+        return bool(found == 1)
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_connect(url: str, *, create: bool) -> Database | None:
@@ -194,6 +257,8 @@ def _sqlite_connect(url: str, *, create: bool) -> Database | None:
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("PRAGMA synchronous=NORMAL")
         raw.execute("PRAGMA foreign_keys=ON")
+        # SQLite's LOWER folds ASCII only; filters must match ÉNERGIE as PostgreSQL does.
+        raw.create_function("lower", 1, _lower, deterministic=True)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open database {path}: {exc}") from None
     return Database(url, raw, "sqlite")
@@ -247,26 +312,35 @@ def schema_revision(db: Database) -> str | None:
     return None if value is None else str(value)
 
 
-def ensure_schema(db: Database) -> None:
-    """Upgrade to head when behind; refuse a database written by a newer tracker."""
+def ensure_schema(db: Database) -> str | None:
+    """Upgrade to head when behind; refuse a database written by a newer tracker.
+
+    Returns the revision the database had before (HEAD when there was nothing to do).
+    """
     from tracker.migrations import HEAD, REVISIONS
 
     current = schema_revision(db)
     if current == HEAD:
-        return
+        return current
+    if current is None and db.dialect == "sqlite":
+        # Both facts from one snapshot: a concurrent first run may commit the schema between
+        # two separate reads, which would look like "tables but no revision".
+        with db.snapshot():
+            current = schema_revision(db)
+            foreign = current is None and db.scalar(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        if foreign:
+            raise DatabaseError(
+                f"{sqlite_path(db.url)} holds tables that are not a tracker database"
+            )
+        if current == HEAD:
+            return current
     if current is not None and current not in REVISIONS:
         raise DatabaseError(
             f"database schema '{current}' is newer than this tracker knows (head '{HEAD}'): "
             "upgrade tracker"
         )
-    if (
-        current is None
-        and db.dialect == "sqlite"
-        and db.scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ):
-        raise DatabaseError(f"{sqlite_path(db.url)} holds tables that are not a tracker database")
     from tracker.migrations import upgrade
 
-    upgrade(db, "head")
+    return upgrade(db, "head")

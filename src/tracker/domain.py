@@ -24,7 +24,11 @@ EVIDENCE_KINDS = ("official", "news", "data")
 MAX_TEXT = 10_000  # a title or note longer than this is pasted by mistake, not written
 MAX_SHORT = 500  # keys, owners, areas, tags, URLs
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (C1 \x9b is a terminal CSI); multi-line text keeps tab, LF and CR.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable bytes of a non-UTF-8 argument
+_TAG_FORBIDDEN = re.compile(r'["\\\[\];]')  # keep tag matching and CSV's ';' join exact
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 
@@ -62,12 +66,13 @@ def clean_text(
     if not isinstance(value, str):
         raise BadInputError(f"{field_name} must be text, not {type(value).__name__}")
     text = value.strip()
+    if _SURROGATE.search(text):
+        raise BadInputError(f"{field_name} is not valid UTF-8 text: {shorten(text)}")
     if not text:
         if required:
             raise BadInputError(f"{field_name} must not be empty")
         return None
-    allowed = _CONTROL if multiline else re.compile(r"[\x00-\x1f\x7f]")
-    if allowed.search(text):
+    if (_CONTROL if multiline else _CONTROL_LINE).search(text):
         raise BadInputError(f"{field_name} contains control characters: {shorten(text)}")
     if len(text) > limit:
         raise BadInputError(
@@ -85,6 +90,10 @@ def validate_url(value: str, *, field_name: str = "URL") -> str:
         f"malformed {field_name} {shorten(url)}: use an http:// or https:// address with a host"
     )
     if len(url) > 2048 or re.search(r"[\s\x00-\x1f\x7f]", url):
+        raise bad
+    # Bidi overrides, zero-width and other format characters make a link show one address
+    # and open another; RFC 3987 bars them from IRIs.
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in url):
         raise bad
     try:
         parts = urlsplit(url)
@@ -105,7 +114,9 @@ def validate_progress(value: object) -> int:
         if not re.fullmatch(r"[+-]?\d{1,4}", text):
             raise BadInputError(f"progress {shorten(value)} is not a whole number from 0 to 100")
         value = int(text)
-    if not isinstance(value, int) or not 0 <= value <= 100:
+    if not isinstance(value, int):
+        raise BadInputError(f"progress {value!r} is not a whole number from 0 to 100")
+    if not 0 <= value <= 100:
         raise BadInputError(f"progress {value!r} is outside 0–100")
     return value
 
@@ -144,6 +155,11 @@ def normalize_tags(values: list[str] | tuple[str, ...]) -> list[str]:
             if not tag:
                 continue
             clean_text(tag, field_name="tag", limit=60)
+            if _TAG_FORBIDDEN.search(tag):
+                raise BadInputError(
+                    f"tag {shorten(tag)} contains a quote, backslash, bracket or ';': "
+                    "use letters, digits and punctuation such as '-', '+' or '.'"
+                )
             if tag not in seen:
                 seen.append(tag)
     return seen

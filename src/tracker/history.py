@@ -9,6 +9,7 @@ in the database the cache *is* the derived state and the window queries are skip
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -93,6 +94,9 @@ SORTS = {
 }
 
 
+_NOT_IN_TAGS = re.compile(r'[\s"\\\[\],;]')
+
+
 def like_escape(text: str) -> str:
     """Make `%`, `_` and `\\` in user text match themselves in `LIKE … ESCAPE '\\'`."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -106,12 +110,18 @@ def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
             params[f"st{i}"] = status
             names.append(f":st{i}")
         clauses.append(f"s.status IN ({', '.join(names)})")
+    # Each text filter matches case-insensitively (LOWER) and also as typed: SQLite's LOWER
+    # folds ASCII only, so "ÉNERGIE" must still find "ÉNERGIE" there.
     if filters.area:
         params["area"] = filters.area.strip().lower()
-        clauses.append("LOWER(s.area) = :area")
+        params["area_raw"] = filters.area.strip()
+        clauses.append("(LOWER(s.area) = :area OR s.area = :area_raw)")
     if filters.owner:
         params["owner"] = "%" + like_escape(filters.owner.strip().lower()) + "%"
-        clauses.append("LOWER(s.owner) LIKE :owner ESCAPE '\\'")
+        params["owner_raw"] = "%" + like_escape(filters.owner.strip()) + "%"
+        clauses.append(
+            "(LOWER(s.owner) LIKE :owner ESCAPE '\\' OR s.owner LIKE :owner_raw ESCAPE '\\')"
+        )
     for i, tag in enumerate(filters.tags):
         params[f"tag{i}"] = "%" + like_escape(json.dumps(tag, ensure_ascii=False)) + "%"
         clauses.append(f"s.tags LIKE :tag{i} ESCAPE '\\'")
@@ -126,11 +136,21 @@ def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
         params["due_until"] = (as_of + timedelta(days=filters.due_within)).isoformat()
         clauses.append("s.deadline >= :as_of AND s.deadline <= :due_until")
     if filters.search:
-        params["search"] = "%" + like_escape(filters.search.strip().lower()) + "%"
-        fields = ("key", "title", "title_original", "description", "owner", "area", "quote", "tags")
-        clauses.append(
-            "(" + " OR ".join(f"LOWER(s.{f}) LIKE :search ESCAPE '\\'" for f in fields) + ")"
-        )
+        term = filters.search.strip()
+        params["search"] = "%" + like_escape(term.lower()) + "%"
+        params["search_raw"] = "%" + like_escape(term) + "%"
+        fields = ("key", "title", "title_original", "description", "owner", "area", "quote")
+        tests = [
+            f"LOWER(s.{f}) LIKE :search ESCAPE '\\' OR s.{f} LIKE :search_raw ESCAPE '\\'"
+            for f in fields
+        ]
+        # Tags are stored as a JSON list and are lower case, without spaces, quotes,
+        # backslashes, brackets, ',' or ';' (domain.normalize_tags). A term without those
+        # characters can only match inside one tag; a term with them matches no tag, and
+        # must not match the list's own punctuation.
+        if not _NOT_IN_TAGS.search(term.lower()):
+            tests.append("s.tags LIKE :search ESCAPE '\\'")
+        clauses.append("(" + " OR ".join(tests) + ")")
     if filters.keys:
         names = []
         for i, key in enumerate(filters.keys):

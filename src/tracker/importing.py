@@ -9,12 +9,14 @@ file twice changes nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from tracker.domain import (
     clean_text,
     normalize_status,
     shorten,
+    slugify,
     validate_key,
     validate_progress,
 )
@@ -64,25 +67,81 @@ def read_document(path: Path, fmt: str | None = None) -> tuple[list[Any], list[s
         return read_csv(text, path)
     if fmt == "json":
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, object_pairs_hook=_unique_pairs)
+        except _DuplicateField as exc:
+            raise BadInputError(f"{path}: not valid JSON: {exc}") from None
         except json.JSONDecodeError as exc:
             raise BadInputError(
                 f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
+        except RecursionError:
+            raise BadInputError(f"{path}: not valid JSON: nested too deeply") from None
     else:
         import yaml
 
         try:
-            doc = yaml.safe_load(text)
+            doc = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
             problem = getattr(exc, "problem", None) or "cannot parse"
             raise BadInputError(f"{path}: not valid YAML: {where}{problem}") from None
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # explicit tags the safe loader cannot build, e.g. `!!timestamp 2026-02-30`
+            raise BadInputError(f"{path}: not valid YAML: {exc or type(exc).__name__}") from None
     goals = doc.get("goals") if isinstance(doc, dict) else doc
     if not isinstance(goals, list):
         raise BadInputError(f'{path}: expected a document {{"goals": [...]}} or a list of goals')
     return goals, [f"goal {i + 1}" for i in range(len(goals))]
+
+
+class _DuplicateField(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a field given twice (`{"key": "a", "key": "b"}` is ambiguous)."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            raise _DuplicateField(f"field {shorten(name)} appears twice in one object")
+        out[name] = value
+    return out
+
+
+@functools.cache
+def _yaml_loader() -> type:
+    """PyYAML's SafeLoader with YAML 1.2 plain scalars: dates stay text and only true/false
+    are booleans. Dates are then validated per row (2026-02-30 is one bad row, not a crash),
+    and a hand-written `on: 2026-03-01` keeps its key instead of becoming `True`."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            """A mapping key given twice is an error (YAML requires unique keys)."""
+            if isinstance(node, yaml.MappingNode):
+                self.flatten_mapping(node)
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=deep)
+                    if isinstance(key, Hashable) and key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"found duplicate key {key!r}", key_node.start_mark
+                        )
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    dropped = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in dropped]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return Loader
 
 
 def guess_format(path: Path, text: str) -> str:
@@ -96,7 +155,8 @@ def guess_format(path: Path, text: str) -> str:
 
 
 def read_csv(text: str, path: Path) -> tuple[list[Any], list[str]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a quoted cell that never closes (a truncated file) is an error, not a value
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     if not reader.fieldnames or not ({"title", "key"} & set(reader.fieldnames)):
         raise BadInputError(
             f"{path}: CSV needs a header row with at least a 'title' or 'key' column"
@@ -123,7 +183,8 @@ def read_csv(text: str, path: Path) -> tuple[list[Any], list[str]]:
                 items.append(item)
             labels.append(f"line {reader.line_num}")
     except csv.Error as exc:
-        raise BadInputError(f"{path}: broken CSV at line {reader.line_num}: {exc}") from None
+        # the failing record starts on the line after the last one read whole
+        raise BadInputError(f"{path}: broken CSV at line {reader.line_num + 1}: {exc}") from None
     return items, labels
 
 
@@ -250,8 +311,7 @@ def _event(
     event["author"] = problems.check(
         label, clean_text, raw.get("author"), field_name="author", limit=MAX_SHORT
     )
-    recorded = raw.get("recorded_at")
-    event["recorded_at"] = str(recorded) if recorded else None
+    event["recorded_at"] = _recorded_at(raw.get("recorded_at"), label, problems)
     changes = raw.get("changes")
     if changes is not None and not isinstance(changes, dict):
         problems.items.append(f"{label}: changes must be a mapping")
@@ -260,10 +320,37 @@ def _event(
     return event
 
 
+def _recorded_at(value: Any, label: str, problems: _Problems) -> str | None:
+    """When an event was written down: an ISO-8601 timestamp, kept as given."""
+    if value in (None, ""):
+        return None
+    text = value.isoformat() if isinstance(value, date) else value
+    if isinstance(text, str):
+        try:
+            datetime.fromisoformat(text.strip())
+            return text.strip()
+        except ValueError:
+            pass
+    problems.items.append(
+        f"{label}: recorded_at {shorten(str(value))} is not an ISO-8601 timestamp "
+        "(e.g. 2026-03-01T09:30:00Z)"
+    )
+    return None
+
+
 def validate_items(
-    items: Sequence[Any], labels: Sequence[str], *, on: date | None, today: date
+    items: Sequence[Any],
+    labels: Sequence[str],
+    *,
+    on: date | None,
+    today: date,
+    existing: Collection[str] | None = None,
 ) -> list[PlannedGoal]:
-    """Every item checked; all problems raised together as one ImportFileError."""
+    """Every item checked; all problems raised together as one ImportFileError.
+
+    With `existing` (the keys already stored), a row that names a new goal without a title
+    is a problem too.
+    """
     problems = _Problems()
     planned: list[PlannedGoal] = []
     seen: dict[str, str] = {}
@@ -296,8 +383,15 @@ def validate_items(
         )
         if "title" not in fields_raw and key is None:
             continue
+        if "title" not in fields_raw and existing is not None and key not in existing:
+            problems.items.append(
+                f"{label}: no goal '{key}' is stored yet; a new goal needs a title"
+            )
+            continue
         announced = fields.get("announced")
         raw_events = raw.get("events")
+        if raw_events == []:  # an empty history is no history: record the initial event
+            raw_events = None
         if raw_events is not None:
             if not isinstance(raw_events, list):
                 problems.items.append(f"{label}: events must be a list")
@@ -310,6 +404,10 @@ def validate_items(
             if raw_events and not events:
                 continue
             events.sort(key=lambda e: e["on_date"])  # stable: file order within a day
+            if events and events[0].get("status") is None:
+                # Every goal has a status from its first event on, as `add` records it; the
+                # status-as-of queries and the cached state then agree on every day.
+                events[0]["status"] = "not_started"
             extra = _evidence_list(raw.get("evidence"), label, problems)
             if extra and events:
                 have = {item.url for e in events for item in e["evidence"]}
@@ -398,7 +496,7 @@ def _create_bulk(
     for goal in goals:
         key = goal.key
         if key is None:
-            base = services.slugify(goal.fields["title"]) or "goal"
+            base = slugify(goal.fields["title"]) or "goal"
             key, n = base, 2
             while key in taken:
                 key, n = f"{base}-{n}", n + 1
@@ -591,8 +689,9 @@ def import_file(
 ) -> ImportResult:
     """Read, validate and import a file in one transaction; dry_run rolls it back."""
     items, labels = read_document(path, fmt)
+    existing = {str(key) for (key,) in db.all("SELECT key FROM goal")}  # goals are never deleted
     try:
-        plan = validate_items(items, labels, on=on, today=today)
+        plan = validate_items(items, labels, on=on, today=today, existing=existing)
     except ImportFileError as exc:
         raise ImportFileError(exc.problems, source=str(path)) from None
 

@@ -7,6 +7,7 @@ transaction that either lands whole or changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from tracker import history
 from tracker.db import Database
 from tracker.deadlines import Deadline, parse_deadline
 from tracker.domain import (
+    FINAL_STATUSES,
     MAX_SHORT,
     EvidenceIn,
     Goal,
@@ -58,6 +60,9 @@ _EVENT_COLS = (
     "note",
     "changes",
 )
+
+
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def now_stamp() -> str:
@@ -154,6 +159,8 @@ def read_evidence(items: Sequence[EvidenceIn]) -> list[EvidenceIn]:
 def find_goal_id(db: Database, ref: str) -> int:
     """A goal by key or id; unknown is NotFoundError (exit 1)."""
     text = ref.strip()
+    if not text or _UNSTORABLE.search(text):  # no stored key has these; PostgreSQL refuses NUL
+        raise NotFoundError(f"unknown goal {shorten(ref)}: give a key or id from `tracker list`")
     row = None
     if text.isdigit() and len(text) < 19:
         row = db.one("SELECT id FROM goal WHERE id = :id", {"id": int(text)})
@@ -239,6 +246,8 @@ def attach_evidence(
 
 def refresh_state(db: Database, goal_id: int, *, stamp: str) -> None:
     """Recompute the goal row's cached state from all its events."""
+    # Lock the row before reading the events, so a concurrent writer's events are seen.
+    db.execute("UPDATE goal SET updated_at = :s WHERE id = :g", {"s": stamp, "g": goal_id})
     rows = db.all(
         "SELECT status, progress, deadline, deadline_text, deadline_precision FROM event "
         "WHERE goal_id = :g ORDER BY on_date, id",
@@ -439,8 +448,12 @@ def events_and_evidence(
         where, params = " WHERE goal_id = :g", {"g": goal_ids[0]}
     evidence_by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
     evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # In the order of the events that added it (as `events` lists them), not of recording:
+    # an import replays events by date, so only this order survives export → import.
     for goal_id, event_id, url, title, published, kind in db.all(
-        f"SELECT goal_id, event_id, url, title, published, kind FROM evidence{where} ORDER BY id",
+        "SELECT v.goal_id, v.event_id, v.url, v.title, v.published, v.kind FROM evidence v "
+        f"JOIN event e ON e.id = v.event_id{where and ' WHERE v.goal_id = :g'} "
+        "ORDER BY e.on_date, e.id, v.id",
         params,
     ):
         item = {"url": url, "title": title, "published": published, "kind": kind}
@@ -510,7 +523,7 @@ def export_goals(
         item["overdue"] = (
             goal.deadline is not None
             and goal.deadline < as_of.isoformat()
-            and goal.status not in history.FINAL_STATUSES
+            and goal.status not in FINAL_STATUSES
         )
         item["events"] = events.get(goal.id, [])
         item["evidence"] = evidence.get(goal.id, [])

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.db import Database, open_database, resolve_url
-from tracker.errors import BadInputError
+from tracker.errors import BadInputError, TrackerError
 
 
 class State:
@@ -71,8 +71,23 @@ def stdout_is_tty() -> bool:
 
 
 def emit(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Data to stdout, all of it or an error: with PYTHONUNBUFFERED the text layer drops the
+    rest of a short write (a full disk, a file-size limit) and would report success."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = buffer.write(data)
+        if written is None:  # a non-blocking stream that is full: wait by flushing
+            buffer.flush()
+            continue
+        data = data[written:]
+    buffer.flush()
 
 
 def note(text: str) -> None:
@@ -91,19 +106,36 @@ def write_output(text: str, output: Path | None) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.exists():
         raise BadInputError(f"--output directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    if not directory.is_dir():
+        raise BadInputError(f"--output {output}: {directory} is not a directory")
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
+    except OSError as exc:  # a full disk, a file-size limit, a vanished directory
         Path(tmp).unlink(missing_ok=True)
-        raise BadInputError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode of the file being replaced, else 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

@@ -11,16 +11,15 @@ app = typer.Typer(help="Database schema and location.", no_args_is_help=True)
 
 @app.command()
 def upgrade() -> None:
-    """Create the schema or upgrade it to the newest revision."""
-    from tracker.db import connect, ensure_schema, resolve_url, schema_revision
+    """Create the schema or upgrade it to the newest revision (safe to run concurrently)."""
+    from tracker.db import connect, ensure_schema, resolve_url
     from tracker.migrations import HEAD
 
     url = resolve_url(common.state.db_option)
     db = connect(url)
     assert db is not None
     try:
-        before = schema_revision(db)
-        ensure_schema(db)
+        before = ensure_schema(db)  # as found when it was this run's turn to upgrade
     finally:
         db.close()
     if before == HEAD:
@@ -31,13 +30,13 @@ def upgrade() -> None:
 
 @app.command()
 def status() -> None:
-    """Show the database URL, its schema revision and how many goals and events it holds."""
-    from tracker.db import connect, resolve_url, schema_revision
+    """Show the database URL (never a password), its schema revision and what it holds."""
+    from tracker.db import connect, display_url, resolve_url, schema_revision
     from tracker.migrations import HEAD
 
     url = resolve_url(common.state.db_option)
+    shown = display_url(url)
     db = connect(url, create=False)
-    shown = url.split("@")[-1] if "@" in url else url  # never print a password
     if db is None:
         common.emit(f"database: {shown}\nschema:   none yet (created on first use)\n")
         return
@@ -49,9 +48,10 @@ def status() -> None:
             + ("" if revision == HEAD else " — run `tracker db upgrade`"),
         ]
         if revision is not None:
-            goals = db.scalar("SELECT count(*) FROM goal")
-            events = db.scalar("SELECT count(*) FROM event")
-            evidence = db.scalar("SELECT count(*) FROM evidence")
+            with db.snapshot():
+                goals = db.scalar("SELECT count(*) FROM goal")
+                events = db.scalar("SELECT count(*) FROM event")
+                evidence = db.scalar("SELECT count(*) FROM evidence")
             lines.append(f"contents: {goals} goals, {events} events, {evidence} evidence links")
     finally:
         db.close()

@@ -282,7 +282,7 @@ def show(
 
     fmt = common.choice(fmt, ("text", "json"), "format")
     day = common.parse_day(as_of, "--as-of") or common.today()
-    with common.require_db() as db:
+    with common.require_db() as db, db.snapshot():
         detail = services.goal_detail(db, ref=goal, as_of=day)
     if fmt == "json":
         common.emit(render.to_json(detail))

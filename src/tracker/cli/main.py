@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
+
+# typer 0.29 vendors click (pinned in pyproject.toml); its exceptions are what commands raise.
+from typer._click import exceptions as cx
+from typer._click.utils import echo
 from typer.core import TyperGroup
 
-try:  # typer ≥ 0.26 vendors click; older releases depend on it
-    from typer._click import exceptions as cx
-    from typer._click.utils import echo
-except ImportError:  # pragma: no cover
-    from click import exceptions as cx  # type: ignore[no-redef]
-    from click.utils import echo  # type: ignore[no-redef]
-
 from tracker import __version__
-from tracker.cli import common, dbcmd, goals, transfer
+from tracker.cli import common, dbcmd, extract, goals, transfer
+from tracker.cli import reports as report_commands
 from tracker.cli.options import DbOption
 from tracker.errors import TrackerError
 
@@ -33,16 +32,22 @@ class TrackerGroup(TyperGroup):
 
     def main(
         self,
-        args: Any = None,
-        prog_name: Any = None,
-        complete_var: Any = None,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         code = EXIT_OK
         try:
             result = super().main(
-                args, prog_name or "tracker", complete_var, standalone_mode=False, **extra
+                args,
+                prog_name or "tracker",
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
             )
             code = result if isinstance(result, int) else EXIT_OK
         except TrackerError as exc:
@@ -128,6 +133,9 @@ app.command("list")(goals.list_goals)
 app.command("show")(goals.show)
 app.command("import")(transfer.import_goals)
 app.command("export")(transfer.export_goals)
+app.command("quarterly")(report_commands.quarterly)
+app.command("report")(report_commands.report)
+app.command("extract")(extract.extract)
 app.add_typer(dbcmd.app, name="db")
 
 

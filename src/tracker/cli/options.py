@@ -67,14 +67,22 @@ def build_filters(
         within = int(due_within)
     return Filters(
         statuses=statuses,
-        area=area,
-        owner=owner,
+        area=_text_filter(area, "--area"),
+        owner=_text_filter(owner, "--owner"),
         tags=normalize_tags(tag or []),
         overdue=overdue,
         due_before=parse_day(due_before, "--due-before"),
         due_within=within,
-        search=search,
+        search=_text_filter(search, "--search"),
     )
+
+
+def _text_filter(value: str | None, option: str) -> str | None:
+    """Filter text is data, checked like stored text: no control characters, NUL or
+    undecodable bytes (PostgreSQL refuses NUL, SQLite LIKE refuses huge patterns)."""
+    from tracker.domain import MAX_SHORT, clean_text
+
+    return clean_text(value, field_name=option, limit=MAX_SHORT)
 
 
 def check_sort(sort: str) -> str:

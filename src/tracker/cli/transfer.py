@@ -83,7 +83,7 @@ def export_goals(
         due_within=None,
         search=search,
     )
-    with common.require_db() as db:
+    with common.require_db() as db, db.snapshot():
         goals = services.export_goals(db, as_of=common.today(), filters=filters)
     if fmt == "csv":
         text = render.goals_csv(goals)

@@ -49,11 +49,18 @@ def _engine(url: str):  # type: ignore[no-untyped-def]
     return create_engine(url)
 
 
-def upgrade(db: Database, target: str = "head") -> None:
-    """Upgrade the database behind `db` to `target` (its own connection, one transaction)."""
+def upgrade(db: Database, target: str = "head") -> str | None:
+    """Upgrade the database behind `db` to `target` (its own connection, one transaction).
+
+    Returns the revision the database was at when the upgrade got its turn (None: empty) —
+    after a concurrent first run that is already the target. A database refusing the work
+    (no CREATE privilege, server gone, disk full) is a DatabaseError, reported in one line.
+    """
     from alembic import command
+    from sqlalchemy.exc import DBAPIError
 
     from tracker.db import sqlite_path
+    from tracker.errors import DatabaseError
 
     if db.dialect == "sqlite" and sqlite_path(db.url) is None:
         raise NotImplementedError("in-memory SQLite is not supported")
@@ -63,6 +70,11 @@ def upgrade(db: Database, target: str = "head") -> None:
         with engine.connect() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, target)
+            found: str | None = cfg.attributes.get("found_revision")
+            return found
+    except DBAPIError as exc:
+        cause = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else str(exc)
+        raise DatabaseError(f"cannot upgrade the database schema: {cause}") from None
     finally:
         engine.dispose()
 

@@ -22,6 +22,10 @@ context.configure(
     transactional_ddl=True,
 )
 with context.begin_transaction():
+    # One upgrade at a time: PostgreSQL takes a transaction-level advisory lock, SQLite's
+    # BEGIN IMMEDIATE (see tracker.migrations._engine) already holds the write lock. What a
+    # concurrent first run did is visible from here on, so it is not done twice.
     if not is_sqlite:
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
+    config.attributes["found_revision"] = context.get_context().get_current_revision()
     context.run_migrations()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -73,9 +74,17 @@ def md_cell(value: object) -> str:
     if value is None or value == "":
         return "—"
     text = " ".join(str(value).split())
-    for ch in ("\\", "|", "`", "*", "[", "]"):
+    for ch in ("\\", "|", "`", "*", "[", "]", "~"):
         text = text.replace(ch, "\\" + ch)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _EMPHASIS_UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    # Bidi overrides and isolates cannot be contained by Markdown: shown as visible escapes.
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_ENTITY_AMP = re.compile(r"&(?=[#A-Za-z0-9]+;)")  # a bare `&` (R&D) renders as itself
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

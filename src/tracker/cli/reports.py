@@ -1,0 +1,223 @@
+"""`quarterly` and `report`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from tracker.cli import common
+from tracker.cli.options import (
+    AreaFilter,
+    AsOf,
+    DueBefore,
+    DueWithin,
+    OverdueFilter,
+    OwnerFilter,
+    Search,
+    Sort,
+    StatusFilter,
+    TagFilter,
+    build_filters,
+    check_sort,
+)
+from tracker.errors import BadInputError
+from tracker.quarters import Quarter
+
+QUARTERLY_FORMATS = ("table", "json", "csv", "markdown")
+REPORT_FORMATS = ("markdown", "html", "json", "csv")
+
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+]
+
+
+class StderrProgress:
+    """`\\r`-updated progress on stderr, only when it is a terminal and the work takes a while."""
+
+    def __init__(self, stream: TextIO | None = None, *, delay: float = 0.3) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty()
+        self.start = time.monotonic()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, step: str) -> None:
+        if not self.enabled or time.monotonic() - self.start < self.delay:
+            return
+        self.stream.write(f"\r\x1b[Ktracker: {step}…")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def _year(value: int) -> int:
+    from tracker.quarters import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise BadInputError(f"--year {value} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+def choose_quarters(
+    year: int | None, first: str | None, last: str | None, as_of: date
+) -> list[Quarter]:
+    """The quarters asked for: --year, or --from/--to, else the four of the as-of year."""
+    from tracker.quarters import parse_quarter, quarter_of, quarter_range, year_quarters
+
+    if year is not None and (first or last):
+        raise BadInputError("give either --year or --from/--to, not both")
+    if year is not None:
+        return list(year_quarters(_year(year)))
+    if first is None and last is None:
+        return list(year_quarters(as_of.year))
+    start = parse_quarter(first) if first is not None else None
+    end = parse_quarter(last) if last is not None else None
+    if start is None:
+        assert end is not None
+        start = Quarter(end.year, 1)
+    if end is None:
+        end = max(start, quarter_of(as_of))
+    return list(quarter_range(start, end))
+
+
+def quarterly(
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="The four quarters of YEAR.")
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="First quarter, e.g. 2026Q1 (to the as-of quarter by default)."
+        ),
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--to", help="Last quarter, e.g. 2027Q4 (from Q1 of its year by default)."),
+    ] = None,
+    as_of: AsOf = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    overdue: OverdueFilter = False,
+    due_before: DueBefore = None,
+    due_within: DueWithin = None,
+    search: Search = None,
+    sort: Sort = "deadline",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
+    ] = "table",
+    output: Output = None,
+) -> None:
+    """Goals × quarters: each goal's status at the end of each quarter, overdue cells marked."""
+    from tracker import reports
+    from tracker.render import quarterly as render
+
+    fmt = common.choice(fmt, QUARTERLY_FORMATS, "format")
+    filters = build_filters(
+        status=status,
+        area=area,
+        owner=owner,
+        tag=tag,
+        overdue=overdue,
+        due_before=due_before,
+        due_within=due_within,
+        search=search,
+    )
+    day = common.parse_day(as_of, "--as-of") or common.today()
+    quarters = choose_quarters(year, first, last, day)
+    sort = check_sort(sort)
+    progress = StderrProgress()
+    try:
+        with common.require_db() as db:
+            table = reports.quarterly(
+                db,
+                quarters=quarters,
+                as_of=day,
+                filters=filters,
+                sort=sort,
+                progress=progress,
+            )
+    finally:
+        progress.done()
+    if fmt == "json":
+        text = render.table_json(table)
+    elif fmt == "csv":
+        text = render.table_csv(table)
+    elif fmt == "markdown":
+        text = render.table_markdown(table)
+    else:
+        from tracker.render.text import color_enabled, terminal_columns
+
+        to_terminal = output is None and common.stdout_is_tty()
+        text = render.table_text(
+            table, columns=terminal_columns(), color=color_enabled(to_terminal)
+        )
+    common.write_output(text, output)
+    if output is not None and str(output) != "-":
+        common.note(f"quarterly table as of {day} written to {output}")
+
+
+def report(
+    as_of: AsOf = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="markdown, html, json or csv.")
+    ] = "markdown",
+    output: Output = None,
+    status: StatusFilter = None,
+    area: AreaFilter = None,
+    owner: OwnerFilter = None,
+    tag: TagFilter = None,
+    overdue: OverdueFilter = False,
+    due_before: DueBefore = None,
+    due_within: DueWithin = None,
+    search: Search = None,
+) -> None:
+    """Progress report as of a date: totals, overdue, due soon, changes, areas, every goal."""
+    from tracker import reports
+
+    fmt = common.choice(fmt, REPORT_FORMATS, "format")
+    filters = build_filters(
+        status=status,
+        area=area,
+        owner=owner,
+        tag=tag,
+        overdue=overdue,
+        due_before=due_before,
+        due_within=due_within,
+        search=search,
+    )
+    day = common.parse_day(as_of, "--as-of") or common.today()
+    progress = StderrProgress()
+    try:
+        with common.require_db() as db:
+            result = reports.build_report(db, as_of=day, filters=filters, progress=progress)
+        progress("rendering")
+        if fmt == "html":
+            from tracker.render.report_html import report_html
+
+            text = report_html(result)
+        else:
+            from tracker.render import report as render
+
+            text = {
+                "markdown": render.report_markdown,
+                "json": render.report_json,
+                "csv": render.report_csv,
+            }[fmt](result)
+    finally:
+        progress.done()
+    common.write_output(text, output)
+    if output is not None and str(output) != "-":
+        common.note(f"report as of {day} written to {output}")
