@@ -194,7 +194,7 @@ def normalize_kind(value: str | None) -> str | None:
     return kind
 
 
-@dataclass
+@dataclass(slots=True)
 class Goal:
     """A goal as read: stored fields plus state as of a date."""
 

@@ -47,16 +47,18 @@ _CACHED = f"""SELECT {_GOAL_COLS}, g.status, g.progress, g.deadline, g.deadline_
   g.deadline_precision, g.original_deadline FROM goal g"""
 
 # One ranked CTE per field; `rn = 1` is the latest event that set it on or before :as_of.
-_DERIVED = f"""WITH
+# `{sel}`/`{only}` restrict every CTE to the goals that pass the goal-level filters (see
+# _derived), so a filtered list does not rank the events of every goal.
+_DERIVED_TEMPLATE = f"""WITH {{sel}}
 st AS (SELECT goal_id, status, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
-       FROM event WHERE status IS NOT NULL AND on_date <= :as_of),
+       FROM event WHERE status IS NOT NULL AND on_date <= :as_of{{only}}),
 pr AS (SELECT goal_id, progress, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
-       FROM event WHERE progress IS NOT NULL AND on_date <= :as_of),
+       FROM event WHERE progress IS NOT NULL AND on_date <= :as_of{{only}}),
 dl AS (SELECT goal_id, deadline, deadline_text, deadline_precision,
               ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn
-       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of),
+       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of{{only}}),
 od AS (SELECT goal_id, deadline, ROW_NUMBER() OVER (PARTITION BY goal_id ORDER BY on_date, id) AS rn
-       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of)
+       FROM event WHERE deadline IS NOT NULL AND on_date <= :as_of{{only}})
 SELECT {_GOAL_COLS}, st.status, pr.progress, dl.deadline, dl.deadline_text,
   dl.deadline_precision, od.deadline AS original_deadline
 FROM goal g
@@ -64,6 +66,24 @@ JOIN st ON st.goal_id = g.id AND st.rn = 1
 LEFT JOIN pr ON pr.goal_id = g.id AND pr.rn = 1
 LEFT JOIN dl ON dl.goal_id = g.id AND dl.rn = 1
 LEFT JOIN od ON od.goal_id = g.id AND od.rn = 1"""
+
+
+def _derived(goal_clauses: Sequence[str]) -> str:
+    """The window query, limited to the goals matching `goal_clauses` (on `g.` columns)."""
+    if not goal_clauses:
+        return _DERIVED_TEMPLATE.format(sel="", only="")
+    sel = f"sel AS (SELECT g.id FROM goal g WHERE {' AND '.join(goal_clauses)}),"
+    only = " AND goal_id IN (SELECT id FROM sel)"
+    return _DERIVED_TEMPLATE.format(sel=sel, only=only) + "\nWHERE g.id IN (SELECT id FROM sel)"
+
+
+def _cached(goal_clauses: Sequence[str]) -> str:
+    if not goal_clauses:
+        return _CACHED
+    return _CACHED + " WHERE " + " AND ".join(goal_clauses)
+
+
+_DERIVED = _derived(())
 
 
 @dataclass
@@ -103,6 +123,12 @@ def like_escape(text: str) -> str:
 
 
 def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
+    """Every filter as clauses on the derived row `s` (state and goal columns)."""
+    return _state_where(filters, as_of, params) + _goal_where(filters, params, "s")
+
+
+def _state_where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
+    """The filters on the state as of the date (status, overdue, due), on the derived row `s`."""
     clauses = ["s.status IS NOT NULL"]
     if filters.statuses:
         names = []
@@ -110,21 +136,6 @@ def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
             params[f"st{i}"] = status
             names.append(f":st{i}")
         clauses.append(f"s.status IN ({', '.join(names)})")
-    # Each text filter matches case-insensitively (LOWER) and also as typed: SQLite's LOWER
-    # folds ASCII only, so "ÉNERGIE" must still find "ÉNERGIE" there.
-    if filters.area:
-        params["area"] = filters.area.strip().lower()
-        params["area_raw"] = filters.area.strip()
-        clauses.append("(LOWER(s.area) = :area OR s.area = :area_raw)")
-    if filters.owner:
-        params["owner"] = "%" + like_escape(filters.owner.strip().lower()) + "%"
-        params["owner_raw"] = "%" + like_escape(filters.owner.strip()) + "%"
-        clauses.append(
-            "(LOWER(s.owner) LIKE :owner ESCAPE '\\' OR s.owner LIKE :owner_raw ESCAPE '\\')"
-        )
-    for i, tag in enumerate(filters.tags):
-        params[f"tag{i}"] = "%" + like_escape(json.dumps(tag, ensure_ascii=False)) + "%"
-        clauses.append(f"s.tags LIKE :tag{i} ESCAPE '\\'")
     if filters.overdue:
         clauses.append(f"s.deadline < :as_of AND s.status NOT IN ({_FINAL_SQL})")
     if filters.due_before:
@@ -135,13 +146,34 @@ def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
 
         params["due_until"] = (as_of + timedelta(days=filters.due_within)).isoformat()
         clauses.append("s.deadline >= :as_of AND s.deadline <= :due_until")
+    return clauses
+
+
+def _goal_where(filters: Filters, params: dict[str, Any], alias: str) -> list[str]:
+    """The filters on goal columns (area, owner, tags, search, keys), on table `alias`."""
+    clauses: list[str] = []
+    # Each text filter matches case-insensitively (LOWER) and also as typed: SQLite's LOWER
+    # folds ASCII only, so "ÉNERGIE" must still find "ÉNERGIE" there.
+    if filters.area:
+        params["area"] = filters.area.strip().lower()
+        params["area_raw"] = filters.area.strip()
+        clauses.append(f"(LOWER({alias}.area) = :area OR {alias}.area = :area_raw)")
+    if filters.owner:
+        params["owner"] = "%" + like_escape(filters.owner.strip().lower()) + "%"
+        params["owner_raw"] = "%" + like_escape(filters.owner.strip()) + "%"
+        clauses.append(
+            f"(LOWER({alias}.owner) LIKE :owner ESCAPE '\\' OR {alias}.owner LIKE :owner_raw ESCAPE '\\')"
+        )
+    for i, tag in enumerate(filters.tags):
+        params[f"tag{i}"] = "%" + like_escape(json.dumps(tag, ensure_ascii=False)) + "%"
+        clauses.append(f"{alias}.tags LIKE :tag{i} ESCAPE '\\'")
     if filters.search:
         term = filters.search.strip()
         params["search"] = "%" + like_escape(term.lower()) + "%"
         params["search_raw"] = "%" + like_escape(term) + "%"
         fields = ("key", "title", "title_original", "description", "owner", "area", "quote")
         tests = [
-            f"LOWER(s.{f}) LIKE :search ESCAPE '\\' OR s.{f} LIKE :search_raw ESCAPE '\\'"
+            f"LOWER({alias}.{f}) LIKE :search ESCAPE '\\' OR {alias}.{f} LIKE :search_raw ESCAPE '\\'"
             for f in fields
         ]
         # Tags are stored as a JSON list and are lower case, without spaces, quotes,
@@ -149,14 +181,14 @@ def _where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[str]:
         # characters can only match inside one tag; a term with them matches no tag, and
         # must not match the list's own punctuation.
         if not _NOT_IN_TAGS.search(term.lower()):
-            tests.append("s.tags LIKE :search ESCAPE '\\'")
+            tests.append(f"{alias}.tags LIKE :search ESCAPE '\\'")
         clauses.append("(" + " OR ".join(tests) + ")")
     if filters.keys:
         names = []
         for i, key in enumerate(filters.keys):
             params[f"k{i}"] = key
             names.append(f":k{i}")
-        clauses.append(f"s.key IN ({', '.join(names)})")
+        clauses.append(f"{alias}.key IN ({', '.join(names)})")
     return clauses
 
 
@@ -175,8 +207,9 @@ def goals_as_of(
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
     params: dict[str, Any] = {"as_of": as_of.isoformat()}
-    inner = _CACHED if _uses_cache(db, as_of) else _DERIVED
-    where = " AND ".join(_where(filters, as_of, params))
+    goal_clauses = _goal_where(filters, params, "g")
+    inner = (_cached if _uses_cache(db, as_of) else _derived)(goal_clauses)
+    where = " AND ".join(_state_where(filters, as_of, params))
     sql = f"SELECT * FROM ({inner}) s WHERE {where} ORDER BY {order}, s.id"
     return [row_to_goal(row, as_of) for row in db.all(sql, params)]
 

@@ -81,16 +81,33 @@ def cell_day(quarter: Quarter, as_of: date) -> date | None:
     return quarter.end if as_of >= quarter.end else as_of
 
 
+@dataclass(frozen=True, slots=True)
+class QuarterCell:
+    """A quarter's column on one as-of date: its day and the bound a deadline is checked
+    against, computed once per quarter rather than once per cell."""
+
+    day: date | None  # cell_day(quarter, as_of)
+    ended: bool  # the quarter is over on as_of
+    bound: str  # ISO day: the quarter's last day when ended, else as_of
+
+    @classmethod
+    def of(cls, quarter: Quarter, as_of: date) -> QuarterCell:
+        day = cell_day(quarter, as_of)
+        ended = day is not None and day == quarter.end
+        return cls(day, ended, (quarter.end if ended else as_of).isoformat())
+
+    def overdue(self, status: str | None, deadline: str | None) -> bool:
+        """Whether a cell is overdue (see the module docstring)."""
+        if status is None or deadline is None or status in FINAL_STATUSES or self.day is None:
+            return False
+        if self.ended:  # the quarter is over: due on or before its last day and not done
+            return deadline <= self.bound
+        return deadline < self.bound
+
+
 def cell_overdue(quarter: Quarter, as_of: date, status: str | None, deadline: str | None) -> bool:
     """Whether a cell is overdue (see the module docstring)."""
-    if status is None or deadline is None or status in FINAL_STATUSES:
-        return False
-    day = cell_day(quarter, as_of)
-    if day is None:
-        return False
-    if day == quarter.end:  # the quarter is over: due on or before its last day and not done
-        return deadline <= quarter.end.isoformat()
-    return deadline < as_of.isoformat()
+    return QuarterCell.of(quarter, as_of).overdue(status, deadline)
 
 
 def quarterly(
@@ -154,23 +171,27 @@ def quarterly_for(
     """The table for given goals: the states on every quarter's day come from one query
     (or from `states`, when the caller has read them already)."""
     names = [str(q) for q in quarters]
-    days = {name: cell_day(q, as_of) for name, q in zip(names, quarters, strict=True)}
+    specs = {name: QuarterCell.of(q, as_of) for name, q in zip(names, quarters, strict=True)}
+    days = {name: spec.day for name, spec in specs.items()}
     needed = [d for d in days.values() if d is not None]
     if states is None or not set(needed) <= set(states):
         progress(f"status at the end of {len(quarters)} quarter{'s' if len(quarters) != 1 else ''}")
         states = states_on_days(db, needed)
-    cells = {name: ({} if day is None else states[day]) for name, day in days.items()}
-    rows = []
     summary = {name: dict.fromkeys(STATUSES, 0) for name in names}
+    columns = [
+        (name, {} if day is None else states[day], specs[name], summary[name])
+        for name, day in days.items()
+    ]
+    rows = []
     for goal in goals:
         by_quarter: dict[str, str | None] = {}
         overdue: dict[str, bool] = {}
-        for quarter, name in zip(quarters, names, strict=True):
-            status, deadline = cells[name].get(goal.id, (None, None))
+        for name, cells, spec, counts in columns:
+            status, deadline = cells.get(goal.id, (None, None))
             by_quarter[name] = status
-            overdue[name] = cell_overdue(quarter, as_of, status, deadline)
+            overdue[name] = spec.overdue(status, deadline)
             if status is not None:
-                summary[name][status] += 1
+                counts[status] += 1
         rows.append(QuarterlyRow(goal, by_quarter, overdue))
     return QuarterlyTable(as_of, names, rows, summary)
 

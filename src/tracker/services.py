@@ -460,23 +460,35 @@ def events_and_evidence(
         evidence_by_event[event_id].append(item)
         evidence_by_goal[goal_id].append(item)
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in db.all(
+    for (  # the columns of _EVENT_COLS, in order
+        event_id,
+        goal_id,
+        on_date,
+        recorded_at,
+        author,
+        status,
+        progress,
+        deadline,
+        deadline_text,
+        deadline_precision,
+        note,
+        changes,
+    ) in db.all(
         f"SELECT {', '.join(_EVENT_COLS)} FROM event{where} ORDER BY goal_id, on_date, id", params
     ):
-        raw = dict(zip(_EVENT_COLS, row, strict=True))
-        events[raw["goal_id"]].append(
+        events[goal_id].append(
             {
-                "on": raw["on_date"],
-                "recorded_at": raw["recorded_at"],
-                "author": raw["author"],
-                "status": raw["status"],
-                "progress": raw["progress"],
-                "deadline": raw["deadline"],
-                "deadline_text": raw["deadline_text"],
-                "deadline_precision": raw["deadline_precision"],
-                "note": raw["note"],
-                "changes": json.loads(raw["changes"]) if raw["changes"] else None,
-                "evidence": evidence_by_event.get(raw["id"], []),
+                "on": on_date,
+                "recorded_at": recorded_at,
+                "author": author,
+                "status": status,
+                "progress": progress,
+                "deadline": deadline,
+                "deadline_text": deadline_text,
+                "deadline_precision": deadline_precision,
+                "note": note,
+                "changes": json.loads(changes) if changes else None,
+                "evidence": evidence_by_event.get(event_id, []),
             }
         )
     return events, evidence_by_goal

@@ -6,10 +6,12 @@ import getpass
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+
+import typer
 
 from tracker.db import Database, open_database, resolve_url
 from tracker.errors import BadInputError, TrackerError
@@ -71,23 +73,42 @@ def stdout_is_tty() -> bool:
 
 
 def emit(text: str) -> None:
+    """Data to stdout, all of it or an error (see emit_chunks)."""
+    emit_chunks((text,))
+
+
+def emit_chunks(chunks: Iterable[str]) -> None:
     """Data to stdout, all of it or an error: with PYTHONUNBUFFERED the text layer drops the
     rest of a short write (a full disk, a file-size limit) and would report success."""
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
-        stream.write(text)
+        for chunk in chunks:
+            stream.write(chunk)
         stream.flush()
         return
-    stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-    while data:
-        written = buffer.write(data)
-        if written is None:  # a non-blocking stream that is full: wait by flushing
-            buffer.flush()
-            continue
-        data = data[written:]
-    buffer.flush()
+    try:
+        stream.flush()
+        encoding, errors = stream.encoding or "utf-8", stream.errors or "strict"
+        for chunk in chunks:
+            data = memoryview(chunk.encode(encoding, errors))
+            while data:
+                written = buffer.write(data)
+                if written is None:  # a non-blocking stream that is full: wait by flushing
+                    buffer.flush()
+                    continue
+                data = data[written:]
+        buffer.flush()
+    except BrokenPipeError:
+        # The reader left early (`tracker export | head`): not an error. What is still
+        # buffered goes to /dev/null, so the flush at exit cannot fail again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        raise typer.Exit(0) from None
 
 
 def note(text: str) -> None:
@@ -97,8 +118,13 @@ def note(text: str) -> None:
 
 def write_output(text: str, output: Path | None) -> None:
     """Text to a file atomically (temp file + rename: no partial file on failure), or to stdout."""
+    write_output_chunks((text,), output)
+
+
+def write_output_chunks(chunks: Iterable[str], output: Path | None) -> None:
+    """Text given in pieces (never joined in memory) to a file atomically, or to stdout."""
     if output is None or str(output) == "-":
-        emit(text)
+        emit_chunks(chunks)
         return
     target = output.expanduser()
     if target.is_dir():
@@ -116,7 +142,8 @@ def write_output(text: str, output: Path | None) -> None:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         os.chmod(tmp, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -6,7 +6,7 @@ import typer
 
 from tracker.cli import common
 
-app = typer.Typer(help="Database schema and location.", no_args_is_help=True)
+app = typer.Typer(help="Database schema and location.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command()

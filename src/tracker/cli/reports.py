@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -205,19 +206,20 @@ def report(
             result = reports.build_report(db, as_of=day, filters=filters, progress=progress)
         progress("rendering")
         if fmt == "html":
-            from tracker.render.report_html import report_html
+            from tracker.render.report_html import report_html_chunks
 
-            text = report_html(result)
+            chunks: Iterable[str] = report_html_chunks(result)
         else:
             from tracker.render import report as render
 
-            text = {
+            renderer = {
                 "markdown": render.report_markdown,
                 "json": render.report_json,
                 "csv": render.report_csv,
-            }[fmt](result)
+            }[fmt]
+            chunks = (renderer(result),)
     finally:
         progress.done()
-    common.write_output(text, output)
+    common.write_output_chunks(chunks, output)
     if output is not None and str(output) != "-":
         common.note(f"report as of {day} written to {output}")

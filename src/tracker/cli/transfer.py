@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -86,11 +87,12 @@ def export_goals(
     with common.require_db() as db, db.snapshot():
         goals = services.export_goals(db, as_of=common.today(), filters=filters)
     if fmt == "csv":
-        text = render.goals_csv(goals)
+        chunks: Iterable[str] = (render.goals_csv(goals),)
     elif fmt == "yaml":
         import yaml
 
         text = yaml.safe_dump({"goals": goals}, allow_unicode=True, sort_keys=False, width=100)
+        chunks = (text,)
     else:
-        text = render.to_json({"goals": goals})
-    common.write_output(text, output)
+        chunks = render.json_document_chunks("goals", goals)
+    common.write_output_chunks(chunks, output)

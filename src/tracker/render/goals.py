@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from tracker.csvsafe import escape_cell
@@ -39,6 +39,18 @@ CSV_FIELDS = (
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_document_chunks(key: str, items: Iterable[Any]) -> Iterator[str]:
+    """`to_json({key: items})` in pieces, one item at a time, byte for byte the same text,
+    without building the whole document as one string. (JSON text has no raw newline inside
+    a string, so re-indenting an item's lines is safe.)"""
+    yield "{\n  " + json.dumps(key) + ": ["
+    separator, empty = "\n    ", True
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        separator, empty = ",\n    ", False
+    yield "]\n}\n" if empty else "\n  ]\n}\n"
 
 
 def goals_json(goals: Sequence[Goal]) -> str:

@@ -7,6 +7,7 @@ same report gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -184,6 +185,11 @@ def _evidence(report: Report, goal: Goal) -> dict[str, Any] | None:
 
 def report_html(report: Report) -> str:
     """Render the report; the template is templates/report.html.j2."""
+    return "".join(report_html_chunks(report))
+
+
+def report_html_chunks(report: Report) -> Iterator[str]:
+    """The report as the template produces it, piece by piece (never one string)."""
     as_of = report.as_of.isoformat()
     cards = [
         {
@@ -232,5 +238,5 @@ def report_html(report: Report) -> str:
         "area_statuses": shown,
         "evidence": {g.id: _evidence(report, g) for g in report.goals},
     }
-    html: str = _environment().get_template("report.html.j2").render(**context)
-    return html
+    chunks: Iterator[str] = _environment().get_template("report.html.j2").generate(**context)
+    return chunks

@@ -38,11 +38,15 @@ def paint(text: str, code: str | None, enabled: bool) -> str:
 
 def terminal_safe(text: str) -> str:
     """Control and bidi-override characters shown as visible escapes: data cannot drive the terminal."""
+    if text.isprintable():  # every character _UNSAFE matches is non-printable
+        return text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def width(text: str) -> int:
     """Columns `text` takes in a terminal (CJK counts two)."""
+    if text.isascii() and text.isprintable():  # no escape codes, one column per character
+        return len(text)
     plain = _ANSI.sub("", text)
     n = wcswidth(plain)
     return n if n >= 0 else sum(max(wcwidth(c), 0) for c in plain)
@@ -53,6 +57,8 @@ def truncate(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if limit <= 0:
         return ""
+    if text.isascii() and text.isprintable():
+        return text if len(text) <= limit else text[: limit - 1] + "…"
     if width(text) <= limit:
         return text
     out, used = [], 0
