@@ -36,11 +36,11 @@ class Server:
         self.port = free_port()
         self.as_root = os.geteuid() == 0
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str) -> str:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_root:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
 
     def start(self) -> str:
         if self.as_root:
