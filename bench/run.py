@@ -416,11 +416,8 @@ class Harness:
                 ("list", history.Filters()),
                 ("list_area", history.Filters(area=generate.FILTER_AREA)),
             ):
-                params: dict[str, Any] = {"as_of": AS_OF}
-                where = " AND ".join(history._where(filters, date.fromisoformat(AS_OF), params))
-                sql = (
-                    f"SELECT * FROM ({history._DERIVED}) s WHERE {where} "
-                    f"ORDER BY {history.SORTS['deadline']}, s.id"
+                sql, params = history.goals_query(
+                    as_of=date.fromisoformat(AS_OF), filters=filters, sort="deadline", cached=False
                 )
                 path = self.work / f"{name}.sql.json"
                 path.write_text(json.dumps({"sql": sql, "params": params}), encoding="utf-8")
@@ -434,7 +431,7 @@ class Harness:
             return
         self.notes.append(
             "The floor queries are tracker list's own SQL and parameters, built from "
-            "tracker.history (`_DERIVED`, `_where`, `SORTS`) when the run starts."
+            "tracker.history (`goals_query`) when the run starts."
         )
 
     def ensure_large_db(self) -> None:

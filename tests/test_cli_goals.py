@@ -195,6 +195,31 @@ def test_update_edits_fields_and_tags(cli: Invoke) -> None:
     assert changes["title"] == {"from": "Old title", "to": "New title"}
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ["--remove-tag", "absent"],
+        ["--add-tag", "a"],
+        ["--owner", "MIIT"],
+        ["--title", "Same title", "--add-tag", "b", "--remove-tag", "zzz"],
+    ],
+)
+def test_an_update_that_changes_nothing_is_refused(cli: Invoke, edit: list[str]) -> None:
+    key = add(cli, "Same title", "--tag", "a", "--tag", "b", "--owner", "MIIT")
+    before = json_out(cli("show", key, "--format", "json"))
+    result = cli("update", key, *edit, "--on", "2026-02-01")
+    assert_one_line_error(result, 1, f"nothing to record: {key} already has the values given")
+    assert json_out(cli("show", key, "--format", "json")) == before
+
+
+def test_a_repeated_status_is_still_recorded(cli: Invoke) -> None:
+    """Re-confirming a status on a later day is a fact (it was still in progress then)."""
+    key = add(cli, "Steady", "--status", "in_progress", "--announced", "2026-01-01")
+    ok(cli("update", key, "--status", "in_progress", "--on", "2026-03-01"))
+    events = json_out(cli("show", key, "--format", "json"))["events"]
+    assert [e["on"] for e in events] == ["2026-01-01", "2026-03-01"]
+
+
 def test_deadline_slip_is_visible(cli: Invoke) -> None:
     key = add(cli, "Slips", "--deadline", "2026-06-30")
     ok(cli("update", key, "--deadline", "2026-09-30", "--on", "2026-06-01"))

@@ -155,3 +155,21 @@ def test_reference_fold_helper() -> None:
     assert status_as_of(events, D(2026, 1, 31)) is None
     assert status_as_of(events, D(2026, 2, 28)) == "in_progress"
     assert status_as_of(events, D(2026, 4, 2)) == "achieved"
+
+
+def test_goal_rows_are_in_goal_field_order() -> None:
+    """row_to_goal builds Goal positionally from GOAL_FIELDS + STATE_FIELDS."""
+    from dataclasses import fields
+
+    from tracker.domain import Goal
+
+    names = [f.name for f in fields(Goal)]
+    assert names[: len(history.GOAL_FIELDS + history.STATE_FIELDS)] == list(
+        history.GOAL_FIELDS + history.STATE_FIELDS
+    )
+    row = tuple(f"v{i}" for i in range(18))
+    row = row[:7] + ('["a", "b"]',) + row[8:]
+    goal = history.row_to_goal(row, date(2026, 1, 1))
+    assert (goal.id, goal.area, goal.tags, goal.source, goal.original_deadline) == (
+        "v0", "v6", ["a", "b"], "v8", "v17",
+    )  # fmt: skip

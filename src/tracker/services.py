@@ -32,7 +32,7 @@ from tracker.domain import (
     validate_progress,
     validate_url,
 )
-from tracker.errors import BadInputError, ConflictError, NotFoundError
+from tracker.errors import BadInputError, ConflictError, NotFoundError, TrackerError
 
 EDITABLE_FIELDS = (
     "title",
@@ -405,6 +405,19 @@ def update_goal(
             for name, value in edits.items()
             if value != current[name]
         }
+        if not changes and not (
+            new_status is not None
+            or new_progress is not None
+            or deadline_text is not None
+            or items
+            or clean_note is not None
+        ):
+            # Only field edits were asked for, and the goal already has those values: an
+            # event saying "(no change)" would add noise to the history, not a fact.
+            raise TrackerError(
+                f"nothing to record: {current['key']} already has the values given"
+                + (" (the tags to remove are not on it)" if minus and not plus else "")
+            )
         if changes:
             if "announced" in changes and changes["announced"]["to"]:
                 first = tx.scalar(
@@ -447,19 +460,17 @@ def events_and_evidence(
     if goal_ids is not None and len(goal_ids) == 1:
         where, params = " WHERE goal_id = :g", {"g": goal_ids[0]}
     evidence_by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    # In the order of the events that added it (as `events` lists them), not of recording:
-    # an import replays events by date, so only this order survives export → import.
-    for goal_id, event_id, url, title, published, kind in db.all(
-        "SELECT v.goal_id, v.event_id, v.url, v.title, v.published, v.kind FROM evidence v "
-        f"JOIN event e ON e.id = v.event_id{where and ' WHERE v.goal_id = :g'} "
-        "ORDER BY e.on_date, e.id, v.id",
-        params,
+    for event_id, url, title, published, kind in db.all(
+        f"SELECT event_id, url, title, published, kind FROM evidence{where} ORDER BY id", params
     ):
-        item = {"url": url, "title": title, "published": published, "kind": kind}
-        evidence_by_event[event_id].append(item)
-        evidence_by_goal[goal_id].append(item)
+        evidence_by_event[event_id].append(
+            {"url": url, "title": title, "published": published, "kind": kind}
+        )
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # A goal's evidence in the order of the events that added it (as `events` lists them), not
+    # of recording: an import replays events by date, so only this order survives a round trip.
+    evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    no_evidence: list[dict[str, Any]] = []
     for (  # the columns of _EVENT_COLS, in order
         event_id,
         goal_id,
@@ -476,6 +487,9 @@ def events_and_evidence(
     ) in db.all(
         f"SELECT {', '.join(_EVENT_COLS)} FROM event{where} ORDER BY goal_id, on_date, id", params
     ):
+        evidence = evidence_by_event.get(event_id, no_evidence)
+        if evidence:
+            evidence_by_goal[goal_id].extend(evidence)
         events[goal_id].append(
             {
                 "on": on_date,
@@ -488,7 +502,7 @@ def events_and_evidence(
                 "deadline_precision": deadline_precision,
                 "note": note,
                 "changes": json.loads(changes) if changes else None,
-                "evidence": evidence_by_event.get(event_id, []),
+                "evidence": evidence,
             }
         )
     return events, evidence_by_goal

@@ -77,21 +77,22 @@ def emit(text: str) -> None:
     emit_chunks((text,))
 
 
-def emit_chunks(chunks: Iterable[str]) -> None:
+def emit_chunks(chunks: Iterable[str | bytes]) -> None:
     """Data to stdout, all of it or an error: with PYTHONUNBUFFERED the text layer drops the
-    rest of a short write (a full disk, a file-size limit) and would report success."""
+    rest of a short write (a full disk, a file-size limit) and would report success.
+    Chunks are text, or UTF-8 bytes (JSON from orjson) written as they are."""
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         for chunk in chunks:
-            stream.write(chunk)
+            stream.write(chunk.decode() if isinstance(chunk, bytes) else chunk)
         stream.flush()
         return
     try:
         stream.flush()
         encoding, errors = stream.encoding or "utf-8", stream.errors or "strict"
         for chunk in chunks:
-            data = memoryview(chunk.encode(encoding, errors))
+            data = memoryview(chunk if isinstance(chunk, bytes) else chunk.encode(encoding, errors))
             while data:
                 written = buffer.write(data)
                 if written is None:  # a non-blocking stream that is full: wait by flushing
@@ -121,8 +122,9 @@ def write_output(text: str, output: Path | None) -> None:
     write_output_chunks((text,), output)
 
 
-def write_output_chunks(chunks: Iterable[str], output: Path | None) -> None:
-    """Text given in pieces (never joined in memory) to a file atomically, or to stdout."""
+def write_output_chunks(chunks: Iterable[str | bytes], output: Path | None) -> None:
+    """Text (or UTF-8 bytes) given in pieces, never joined in memory, to a file atomically
+    or to stdout."""
     if output is None or str(output) == "-":
         emit_chunks(chunks)
         return
@@ -141,9 +143,9 @@ def write_output_chunks(chunks: Iterable[str], output: Path | None) -> None:
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         os.chmod(tmp, _file_mode(target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
-                handle.write(chunk)
+                handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

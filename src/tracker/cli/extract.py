@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,11 +88,9 @@ def _tracked_goals() -> list[dict[str, str | None]]:
 
 
 def _dump(document: Mapping[str, Any], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    import yaml
+    from tracker.render.goals import to_json, to_yaml
 
-    return yaml.safe_dump(dict(document), allow_unicode=True, sort_keys=False, width=100)
+    return to_json(document) if fmt == "json" else to_yaml(dict(document))
 
 
 def _table(cands: Sequence[Any]) -> str:

@@ -87,12 +87,9 @@ def export_goals(
     with common.require_db() as db, db.snapshot():
         goals = services.export_goals(db, as_of=common.today(), filters=filters)
     if fmt == "csv":
-        chunks: Iterable[str] = (render.goals_csv(goals),)
+        chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
     elif fmt == "yaml":
-        import yaml
-
-        text = yaml.safe_dump({"goals": goals}, allow_unicode=True, sort_keys=False, width=100)
-        chunks = (text,)
+        chunks = (render.to_yaml({"goals": goals}),)
     else:
         chunks = render.json_document_chunks("goals", goals)
     common.write_output_chunks(chunks, output)

@@ -7,7 +7,10 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
+
+import orjson
 
 from tracker.csvsafe import escape_cell
 from tracker.domain import Goal
@@ -37,20 +40,41 @@ CSV_FIELDS = (
 )
 
 
+_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """`json.dumps(data, ensure_ascii=False, indent=2)` and a newline, byte for byte
+    (tests/test_render_json.py), by orjson: the stdlib's indenting encoder is pure Python and
+    took 3.6 s of a 10k-goal export."""
+    return orjson.dumps(data, option=_JSON_OPTIONS).decode() + "\n"
 
 
-def json_document_chunks(key: str, items: Iterable[Any]) -> Iterator[str]:
-    """`to_json({key: items})` in pieces, one item at a time, byte for byte the same text,
-    without building the whole document as one string. (JSON text has no raw newline inside
-    a string, so re-indenting an item's lines is safe.)"""
-    yield "{\n  " + json.dumps(key) + ": ["
-    separator, empty = "\n    ", True
-    for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-        separator, empty = ",\n    ", False
-    yield "]\n}\n" if empty else "\n  ]\n}\n"
+def json_document_chunks(key: str, items: Iterable[Any], batch: int = 500) -> Iterator[bytes]:
+    """`to_json({key: items})` as UTF-8 in pieces, `batch` items at a time, without building
+    the whole document: each batch is dumped as `{key: batch}` and cut out of its frame, so
+    the items come out already indented for their place."""
+    head = b"{\n  " + orjson.dumps(key) + b": ["
+    tail = b"\n  ]\n}"
+    yield head
+    iterator, empty = iter(items), True
+    while group := list(islice(iterator, batch)):
+        text = orjson.dumps({key: group}, option=_JSON_OPTIONS)
+        yield (b"\n" if empty else b",\n") + text[len(head) + 1 : -len(tail)]
+        empty = False
+    yield b"]\n}\n" if empty else tail + b"\n"
+
+
+def to_yaml(data: Any) -> str:
+    """Block-style YAML, keys in their order, no anchors: an evidence link listed under its
+    event and under the goal is written out twice, not as `&id001` / `*id001`."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def goals_json(goals: Sequence[Goal]) -> str:

@@ -100,9 +100,21 @@ def table_text(table: QuarterlyTable, *, columns: int, color: bool) -> str:
     out = [body("ID", "Key", "Title", table.quarters)]
     rule = GAP.join("-" * w for w in widths)
     out.append(rule)
+    # A quarter cell is one of a few texts (status × overdue × begun): pad each once.
+    padded: dict[tuple[str | None, bool, bool], str] = {}
+
+    def cell(row: QuarterlyRow, quarter: str) -> str:
+        shape = (row.status_by_quarter[quarter], row.overdue_by_quarter[quarter], begun[quarter])
+        text = padded.get(shape)
+        if text is None:
+            text = _pad(_terminal_cell(row, quarter, begun[quarter], color), quarter_width)
+            padded[shape] = text
+        return text
+
     for row, id_, key, title in zip(table.rows, ids, keys, titles, strict=True):
-        cells = [_terminal_cell(row, q, begun[q], color) for q in table.quarters]
-        out.append(body(id_, key, title, cells))
+        lead = [_pad(id_, id_w, right=True), *([_pad(key, key_w)] if show_key else [])]
+        lead.append(_pad(title, title_w))
+        out.append(GAP.join(lead + [cell(row, q) for q in table.quarters]).rstrip())
     out.append(rule)
     overdue = table.overdue_counts()
     for status in _used_statuses(table):

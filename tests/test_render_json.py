@@ -1,0 +1,67 @@
+"""JSON and YAML text: orjson writes what `json.dumps(indent=2, ensure_ascii=False)` would, byte
+for byte, so the documented output did not change with the faster encoder; YAML has no aliases."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.render.goals import json_document_chunks, to_json, to_yaml
+
+# What goes into a document: text (no lone surrogates: SQLite cannot store them), 64-bit ints,
+# booleans, null, lists and string-keyed objects.
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.text(st.characters(codec="utf-8"), max_size=20)
+    | st.sampled_from(['\x00\x1f\x7f\u2028\u2029"\\/', "中文标题", "😀", ""])
+)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DOCUMENTS)
+def test_to_json_is_the_stdlib_indented_text(data: object) -> None:
+    assert to_json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.text(max_size=5), DOCUMENTS, max_size=4), max_size=7),
+    st.integers(1, 3),
+)
+def test_streamed_document_is_the_whole_document(
+    items: list[dict[str, object]], batch: int
+) -> None:
+    chunks = list(json_document_chunks("goals", items, batch=batch))
+    assert b"".join(chunks).decode() == to_json({"goals": items})
+    assert len(chunks) == 2 + -(-len(items) // batch)  # head, one per batch, tail
+
+
+def test_yaml_writes_shared_objects_out_instead_of_aliasing_them() -> None:
+    link = {"url": "https://example.org/a", "title": None}
+    empty: list[object] = []
+    document = {
+        "goals": [
+            {
+                "events": [{"evidence": [link]}, {"evidence": empty}],
+                "evidence": [link],
+                "tags": empty,
+            }
+        ]
+    }
+    text = to_yaml(document)
+    assert "&id" not in text and "*id" not in text
+    assert text.count("url: https://example.org/a") == 2
+    assert yaml.safe_load(text) == document
