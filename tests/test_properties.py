@@ -376,6 +376,14 @@ def test_quarterly_and_report_never_fail(
         for fmt in ("markdown", "html", "json", "csv"):
             result = cli("report", "--as-of", as_of.isoformat(), "--format", fmt)
             assert result.exit_code == 0 and result.exception is None, (fmt, result.stderr)
+        # The report's chart counts (no row per goal) are the quarterly table's summary.
+        chart = json.loads(cli("report", "--as-of", as_of.isoformat(), "--format", "json").stdout)[
+            "status_by_quarter"
+        ]
+        if chart["quarters"]:
+            span_args = ["--from", chart["quarters"][0], "--to", chart["quarters"][-1]]
+            same = cli("quarterly", *span_args, "--as-of", as_of.isoformat(), "--format", "json")
+            assert chart["summary"] == json.loads(same.stdout)["summary"]
 
 
 # --- search finds what it names ------------------------------------------------------------------------
