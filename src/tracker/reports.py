@@ -180,24 +180,28 @@ def states_on_days(
 
 
 def status_counts(
-    db: Database, *, quarters: Sequence[Quarter], as_of: date, ids: set[int]
-) -> StatusCounts:
-    """How many of the goals `ids` had each status at each quarter's end (as of `as_of`):
-    the summary of quarterly_for without a row per goal, for the report's chart."""
+    db: Database, *, quarters: Sequence[Quarter], as_of: date, ids: set[int], states_on: date
+) -> tuple[StatusCounts, dict[int, tuple[str, str | None]]]:
+    """How many of the goals `ids` had each status at each quarter's end (as of `as_of`): the
+    summary of quarterly_for without a row per goal, for the report's chart. With it, from the
+    same scan, each of those goals' (status, deadline) on the day `states_on`."""
     names = [str(q) for q in quarters]
-    summary = {name: dict.fromkeys(STATUSES, 0) for name in names}
     days = {
         name: day for name, q in zip(names, quarters, strict=True) if (day := cell_day(q, as_of))
     }
-    wanted = sorted(set(days.values()))
-    if wanted:
-        tallies = [dict.fromkeys(STATUSES, 0) for _ in wanted]
-        for k, goal_id, status, _deadline in _states_by_day(db, [d.isoformat() for d in wanted]):
-            if goal_id in ids:
-                tallies[k][status] += 1
-        for name, day in days.items():
-            summary[name] = tallies[wanted.index(day)]
-    return StatusCounts(names, summary)
+    wanted = sorted({*days.values(), states_on})
+    tallies = [dict.fromkeys(STATUSES, 0) for _ in wanted]
+    kept, keep = {}, wanted.index(states_on)
+    for k, goal_id, status, deadline in _states_by_day(db, [d.isoformat() for d in wanted]):
+        if goal_id in ids:
+            tallies[k][status] += 1
+            if k == keep:
+                kept[goal_id] = (status, deadline)
+    summary = {
+        name: tallies[wanted.index(days[name])] if name in days else dict.fromkeys(STATUSES, 0)
+        for name in names
+    }
+    return StatusCounts(names, summary), kept
 
 
 def quarterly_for(
@@ -380,9 +384,9 @@ def build_report(
     while len(chart_quarters) < MAX_CHART_QUARTERS and chart_quarters[0] > first:
         chart_quarters.insert(0, quarter_of(chart_quarters[0].start - timedelta(days=1)))
     progress("status by quarter")
-    chart = status_counts(db, quarters=chart_quarters, as_of=as_of, ids=ids)
-    states = states_on_days(db, [previous_end])
-    before = {gid: st for gid, st in states[previous_end].items() if gid in ids}
+    chart, before = status_counts(
+        db, quarters=chart_quarters, as_of=as_of, ids=ids, states_on=previous_end
+    )
     totals = dict.fromkeys(STATUSES, 0)
     for goal in goals:
         totals[goal.status or "not_started"] += 1

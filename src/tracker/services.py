@@ -352,16 +352,16 @@ def update_goal(
     plus, minus = normalize_tags(list(add_tags)), normalize_tags(list(remove_tags))
     items = read_evidence(evidence)
     clean_author = clean_text(author, field_name="author", limit=MAX_SHORT)
-    if (
-        new_status is None
-        and new_progress is None
-        and deadline_text is None
-        and not items
-        and clean_note is None
-        and not edits
-        and not plus
-        and not minus
-    ):
+    # What the event records whatever the goal holds now; field and tag edits count only if
+    # they change something (known inside the transaction).
+    records_news = bool(
+        new_status is not None
+        or new_progress is not None
+        or deadline_text is not None
+        or items
+        or clean_note is not None
+    )
+    if not (records_news or edits or plus or minus):
         raise BadInputError(
             "nothing to record: give --status, --progress, --deadline, --evidence, --note "
             "or a field to edit"
@@ -405,13 +405,7 @@ def update_goal(
             for name, value in edits.items()
             if value != current[name]
         }
-        if not changes and not (
-            new_status is not None
-            or new_progress is not None
-            or deadline_text is not None
-            or items
-            or clean_note is not None
-        ):
+        if not changes and not records_news:
             # Only field edits were asked for, and the goal already has those values: an
             # event saying "(no change)" would add noise to the history, not a fact.
             raise TrackerError(

@@ -82,16 +82,15 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
     Cells are stripped, None shows as —, columns are as wide as their widest cell or their
     header plus two, two spaces apart, left-aligned, lines right-stripped."""
-    heads = [str(h).strip() for h in headers]
-    body = [["—" if c is None else str(c).strip() for c in row] for row in rows]
-    columns = list(zip(*body, strict=True)) if body else [() for _ in heads]
-    widths = [
-        max([width(head) + 2, *map(width, column)])
-        for head, column in zip(heads, columns, strict=True)
-    ]
+    lines = [[str(h).strip() for h in headers]]
+    lines += [["—" if c is None else str(c).strip() for c in row] for row in rows]
+    sizes = [[width(cell) for cell in cells] for cells in lines]  # measured once, used twice
+    widths = [max(*column, column[0] + 2) for column in zip(*sizes, strict=True)]  # [0]: header
 
-    def line(cells: Sequence[str]) -> str:
-        padded = (cell + " " * (w - width(cell)) for cell, w in zip(cells, widths, strict=True))
+    def line(cells: Sequence[str], size: Sequence[int]) -> str:
+        padded = (c + " " * (w - n) for c, n, w in zip(cells, size, widths, strict=True))
         return "  ".join(padded).rstrip()
 
-    return "\n".join([line(heads), "  ".join("-" * w for w in widths), *map(line, body)])
+    rule = "  ".join("-" * w for w in widths)
+    text = [line(cells, size) for cells, size in zip(lines, sizes, strict=True)]
+    return "\n".join([text[0], rule, *text[1:]])
