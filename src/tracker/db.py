@@ -232,6 +232,23 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def _enable_wal(raw: Any) -> None:
+    """Switch the file to WAL (once per database; it stays so). The switch needs the file to
+    itself, and when several processes open a new database at once SQLite can answer "locked"
+    at once instead of waiting: wait here, within the usual busy timeout."""
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_connect(url: str, *, create: bool) -> Database | None:
     import sqlite3
 
@@ -254,7 +271,8 @@ def _sqlite_connect(url: str, *, create: bool) -> Database | None:
             path or ":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
         )
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        raw.execute("PRAGMA journal_mode=WAL")
+        if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            _enable_wal(raw)
         raw.execute("PRAGMA synchronous=NORMAL")
         raw.execute("PRAGMA foreign_keys=ON")
         # SQLite's LOWER folds ASCII only; filters must match ÉNERGIE as PostgreSQL does.
