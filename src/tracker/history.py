@@ -56,7 +56,7 @@ def _latest(field: str, first: bool = False) -> str:
 
 # Each field from the event that last set it; goals with no event on or before :as_of drop out
 # (the inner join). Per-goal index lookups: a filtered list touches only its goals' events,
-# and 10k goals take a third of the time of ranking every event with window functions.
+# and a whole list is faster than ranking every event with window functions (bench/README.md).
 _DERIVED_BASE = f"""SELECT {_GOAL_COLS}, st.status, pr.progress, dl.deadline, dl.deadline_text,
   dl.deadline_precision, od.deadline AS original_deadline
 FROM goal g

@@ -249,11 +249,7 @@ def update_goal(
         if plus or minus:
             tags = edits.get("tags", current["tags"])
             edits["tags"] = [t for t in tags if t not in minus] + [t for t in plus if t not in tags]
-        changes = {
-            name: {"from": current[name], "to": value}
-            for name, value in edits.items()
-            if value != current[name]
-        }
+        changes = store.changed_fields(current, edits)
         if not changes and not records_news:
             # Only field edits were asked for, and the goal already has those values: an
             # event saying "(no change)" would add noise to the history, not a fact.
