@@ -260,6 +260,25 @@ def test_upgrading_a_0001_database_keeps_every_row(
     assert shown.returncode == 0, shown.stderr
     assert '"original_deadline": "2026-06-30"' in shown.stdout
     assert _run(empty_db_url, "update", "6g-phase2-trials", "--progress", "40").returncode == 0
+
+
+def test_0002_keeps_every_author_with_an_unknown_recorder(
+    backend: str, empty_db_url: str, tmp_path: Path
+) -> None:
+    _database_at_0001(backend, empty_db_url, tmp_path)
+    at = _columns_0001()["event"].index("author")
+    authors = {row[0]: row[at] for row in _rows_0001()["event"]}
+    assert all(authors.values())
+    assert _run(empty_db_url, "db", "upgrade").returncode == 0
+    db = connect(empty_db_url)
+    assert db is not None
+    rows = db.all("SELECT id, author, recorded_by FROM event ORDER BY id")
+    db.close()
+    assert {event_id: author for event_id, author, _ in rows} == authors
+    assert {recorded_by for _, _, recorded_by in rows} == {None}
+    shown = _run(empty_db_url, "show", "6g-phase2-trials")
+    assert f"[recorder unknown on behalf of {next(iter(authors.values()))}, " in shown.stdout
+    assert _run(empty_db_url, "db", "status").stdout.count("retracted") == 0
     assert _run(empty_db_url, "add", "A new goal after the upgrade").returncode == 0
 
 

@@ -223,6 +223,30 @@ class Database:
         )
         return bool(found == 1)
 
+    def session_user(self) -> str | None:
+        """Who is writing: PostgreSQL's authenticated role (session_user, which SET ROLE
+        does not change), or on SQLite the login name of this process."""
+        if self.dialect == "postgresql":
+            return str(self.scalar("SELECT session_user"))
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return None
+
+    def is_owner(self) -> bool:
+        """Whether the connected role owns the database (or is a superuser); on SQLite,
+        whoever can open the file owns it."""
+        if self.dialect != "postgresql":
+            return True
+        return bool(
+            self.scalar(
+                "SELECT pg_has_role(session_user, datdba, 'MEMBER') FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+        )
+
     def close(self) -> None:
         self.raw.close()
 
@@ -270,6 +294,18 @@ def sqlite_connection(path: str | None) -> Any:
     return raw
 
 
+def _create_private(file: Path) -> None:
+    """Create the database file readable and writable by its owner only (it may hold
+    unpublished assessments); SQLite gives the -wal and -shm files the same mode. A file
+    that appears meanwhile (another first run) is left as it is."""
+    try:
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(f"cannot open database {file}: {exc.strerror}") from None
+
+
 def _sqlite_connect(url: str, *, create: bool) -> Database | None:
     import sqlite3
 
@@ -285,6 +321,7 @@ def _sqlite_connect(url: str, *, create: bool) -> Database | None:
                 raise DatabaseError(
                     f"cannot create database directory {file.parent}: {exc.strerror}"
                 ) from None
+            _create_private(file)
         elif file.is_dir():
             raise DatabaseError(f"database path {path} is a directory, not a file")
     try:

@@ -41,6 +41,11 @@ _REPEATED = tuple(
         "original_deadline",
     )
 )
+# A retracted event stays in the history and counts for nothing: every derived view reads
+# events (alias `e`) and evidence (alias `ev`) through these conditions.
+LIVE_EVENT = "NOT EXISTS (SELECT 1 FROM retraction r WHERE r.event_id = e.id)"
+LIVE_EVIDENCE = "NOT EXISTS (SELECT 1 FROM retraction r WHERE r.event_id = ev.event_id)"
+
 _GOAL_COLS = ", ".join(f"g.{name}" for name in GOAL_FIELDS)
 
 _CACHED = f"""SELECT {_GOAL_COLS}, {", ".join(f"g.{name}" for name in STATE_FIELDS)} FROM goal g"""
@@ -52,7 +57,7 @@ def _latest(field: str, first: bool = False) -> str:
     order = "" if first else " DESC"
     return (
         f"(SELECT e.id FROM event e WHERE e.goal_id = g.id AND e.{field} IS NOT NULL"
-        f" AND e.on_date <= :as_of ORDER BY e.on_date{order}, e.id{order} LIMIT 1)"
+        f" AND e.on_date <= :as_of AND {LIVE_EVENT} ORDER BY e.on_date{order}, e.id{order} LIMIT 1)"
     )
 
 

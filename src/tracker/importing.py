@@ -13,7 +13,7 @@ import functools
 import io
 import json
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +35,7 @@ from tracker.domain import (
 )
 from tracker.errors import BadInputError, ImportFileError
 from tracker.schema import EVENT_STATE
+from tracker.store import Recorder
 
 FORMATS = ("json", "yaml", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -335,12 +336,40 @@ def _event(
         label, clean_text, raw.get("author"), field_name="author", limit=MAX_SHORT
     )
     event["recorded_at"] = _recorded_at(raw.get("recorded_at"), label, problems)
+    if "recorded_by" in raw:  # kept only when the database owner imports (store.Recorder)
+        event["recorded_by"] = problems.check(
+            label, clean_text, raw.get("recorded_by"), field_name="recorded_by", limit=MAX_SHORT
+        )
+    retracted = _retracted(raw.get("retracted"), label, problems)
+    if retracted is not None:
+        event["retracted"] = retracted
     changes = raw.get("changes")
     if changes is not None and not isinstance(changes, dict):
         problems.items.append(f"{label}: changes must be a mapping")
     event["changes"] = changes or None
     event["evidence"] = _evidence_list(raw.get("evidence"), label, problems)
     return event
+
+
+def _retracted(value: Any, label: str, problems: _Problems) -> dict[str, Any] | None:
+    """An event's retraction: null, or {by, at, note} (`at` a timestamp, `note` required)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"by", "at", "note"}:
+        problems.items.append(f"{label}: retracted must be null or a mapping of by, at and note")
+        return None
+    at = _recorded_at(value.get("at"), f"{label} retracted", problems)
+    if at is None and value.get("at") in (None, ""):
+        problems.items.append(f"{label}: retracted needs 'at', when it was retracted")
+    note = problems.check(
+        label, clean_text, value.get("note"), field_name="retraction note", multiline=True
+    )
+    if note is None and not problems.items:
+        problems.items.append(f"{label}: retracted needs a 'note' saying why")
+    by = problems.check(
+        label, clean_text, value.get("by"), field_name="retracted by", limit=MAX_SHORT
+    )
+    return {"by": by, "at": at, "note": note}
 
 
 def _recorded_at(value: Any, label: str, problems: _Problems) -> str | None:
@@ -480,11 +509,19 @@ def _fingerprint(event: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def apply(
-    db: Database, plan: Sequence[PlannedGoal], *, on: date | None, today: date, author: str | None
+    db: Database,
+    plan: Sequence[PlannedGoal],
+    *,
+    on: date | None,
+    today: date,
+    author: str | None,
+    source: str | None = None,
 ) -> ImportResult:
-    """Write the plan in the caller's transaction, through the store."""
+    """Write the plan in the caller's transaction, through the store, and log the run. The
+    database owner's import keeps the file's recorders; anyone else's records its own."""
     result = ImportResult()
     stamp = services.now_stamp()
+    by = store.recorder(db, keep_file=True)
     existing = dict(db.all("SELECT key, id FROM goal"))
     new_goals = [p for p in plan if p.key is None or p.key not in existing]
     written = store.create_goals(
@@ -492,6 +529,7 @@ def apply(
         (store.NewGoal(fields=p.fields, events=p.events, key=p.key) for p in new_goals),
         stamp=stamp,
         author=author,
+        by=by,
     )
     result.created += len(new_goals)
     result.events += written.events
@@ -507,7 +545,11 @@ def apply(
                 stamp=stamp,
                 author=author,
                 result=result,
+                by=by,
             )
+    store.log_import(
+        db, stamp=stamp, source=source, goals=result.created, events=result.events, by=by
+    )
     return result
 
 
@@ -520,11 +562,13 @@ def _merge(
     stamp: str,
     author: str | None,
     result: ImportResult,
+    by: Recorder,
 ) -> None:
     """Bring an existing goal in line with the file, recording only what differs."""
     current = store.read_goal(db, goal_id)
     have_urls = current["evidence_urls"]
     to_add: list[dict[str, Any]] = []
+    retract: list[tuple[int, dict[str, Any]]] = []  # stored events the file says are retracted
     if goal.simple:
         wanted = goal.events[0]
         delta: dict[str, Any] = {"on_date": max(on.isoformat(), wanted["on_date"])}
@@ -540,7 +584,9 @@ def _merge(
             delta["note"] = wanted.get("note") if len(delta) > 2 else None
             to_add.append(delta)
     else:
-        stored = Counter(_fingerprint(e) for e in current["events"])
+        stored: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for e in current["events"]:
+            stored[_fingerprint(e)].append(e)
         # A history whose first event named no status was stored starting `not_started`;
         # importing the file again must find that event, not add it a second time.
         first = _fingerprint(current["events"][0]) if current["events"] else None
@@ -551,7 +597,9 @@ def _merge(
                 if defaulted == first:
                     fp = defaulted
             if stored[fp]:
-                stored[fp] -= 1
+                match = stored[fp].pop(0)
+                if event.get("retracted") and not match["retracted"]:
+                    retract.append((int(match["id"]), event["retracted"]))
                 continue
             to_add.append(event)
     changes = store.changed_fields(current, goal.fields)
@@ -561,10 +609,19 @@ def _merge(
             to_add[-1]["changes"] = {**(to_add[-1].get("changes") or {}), **changes}
         else:
             to_add.append({"on_date": on.isoformat(), "changes": changes, "evidence": []})
-    written = store.append_events(db, goal_id, to_add, stamp=stamp, author=author)
+    written = store.append_events(db, goal_id, to_add, stamp=stamp, author=author, by=by)
+    for event_id, retraction in retract:
+        store.retract(
+            db,
+            event_id,
+            note=retraction["note"],
+            stamp=stamp,
+            at=retraction["at"] if by.keep_file else None,
+            by=Recorder(retraction["by"], keep_file=True) if by.keep_file else by,
+        )
     result.events += written.events
     result.evidence += written.evidence_count
-    if to_add:
+    if to_add or retract:
         result.updated += 1
     else:
         result.unchanged += 1
@@ -596,7 +653,7 @@ def import_file(
         raise ImportFileError(exc.problems, source=str(path)) from None
 
     def work(tx: Database) -> ImportResult:
-        result = apply(tx, plan, on=on, today=today, author=author)
+        result = apply(tx, plan, on=on, today=today, author=author, source=path.name)
         if dry_run:
             raise _DryRun(result)
         return result

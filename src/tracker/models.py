@@ -77,12 +77,14 @@ class Event(SQLModel, table=True):
     deadline_precision: str | None = Field(default=None, max_length=10)
     note: str | None = None
     changes: str | None = Field(default=None, description="JSON object of edited fields")
+    recorded_by: str | None = Field(default=None, max_length=500)
 
 
 class Evidence(SQLModel, table=True):
-    """A link supporting a goal's history, added by one event. A URL appears once per goal."""
+    """A link supporting a goal's history, added by one event. A URL appears once among a
+    goal's live (not retracted) events: the writer checks; a retracted event keeps its links."""
 
-    __table_args__ = (UniqueConstraint("goal_id", "url", name="uq_evidence_goal_url"),)
+    __table_args__ = (UniqueConstraint("event_id", "url", name="uq_evidence_event_url"),)
 
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True)
@@ -91,3 +93,27 @@ class Evidence(SQLModel, table=True):
     title: str | None = None
     published: str | None = Field(default=None, max_length=ISO_DATE)
     kind: str | None = Field(default=None, max_length=16)
+
+
+class Retraction(SQLModel, table=True):
+    """An event declared wrong: it stays in the history, derived views skip it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", unique=True)
+    retracted_by: str | None = Field(default=None, max_length=500)
+    retracted_at: str = Field(max_length=TIMESTAMP)
+    note: str
+
+
+class ImportLog(SQLModel, table=True):
+    """One import run: who ran it, when, from which file, and what it added."""
+
+    __tablename__ = "import_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    imported_at: str = Field(max_length=TIMESTAMP)
+    imported_by: str | None = Field(default=None, max_length=500)
+    source: str | None = None
+    goals: int
+    events: int
+    kept_recorders: bool = Field(description="recorded_by taken from the file (owner import)")

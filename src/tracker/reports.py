@@ -137,9 +137,9 @@ def _states_by_day(
     passes each day. Faster than an interval join of LEAD windows in SQL (bench/README.md),
     and streamed from the cursor: nothing per event is kept."""
     rows = db.execute(
-        "SELECT goal_id, on_date, status, deadline FROM event"
-        " WHERE on_date <= :last AND (status IS NOT NULL OR deadline IS NOT NULL)"
-        " ORDER BY goal_id, on_date, id",
+        "SELECT e.goal_id, e.on_date, e.status, e.deadline FROM event e"
+        " WHERE e.on_date <= :last AND (e.status IS NOT NULL OR e.deadline IS NOT NULL)"
+        f" AND {history.LIVE_EVENT} ORDER BY e.goal_id, e.on_date, e.id",
         {"last": bounds[-1]},
     )
     goal, state, k = 0, history.FoldedState(), 0  # k: the first day not yet given for `goal`
@@ -427,7 +427,8 @@ def build_report(
 def _first_quarter(db: Database, ids: set[int], as_of: date) -> Quarter:
     """The quarter of the earliest event (on or before `as_of`) of the report's goals."""
     rows = db.all(
-        "SELECT goal_id, MIN(on_date) FROM event WHERE on_date <= :d GROUP BY goal_id",
+        "SELECT e.goal_id, MIN(e.on_date) FROM event e WHERE e.on_date <= :d"
+        f" AND {history.LIVE_EVENT} GROUP BY e.goal_id",
         {"d": as_of.isoformat()},
     )
     firsts = [str(first) for gid, first in rows if gid in ids and first]
@@ -449,7 +450,7 @@ def _changes(
     for event_id, url, title in db.all(
         "SELECT ev.event_id, ev.url, ev.title FROM evidence ev "
         "JOIN event e ON e.id = ev.event_id WHERE e.on_date >= :s AND e.on_date <= :e "
-        "ORDER BY ev.id",
+        f"AND {history.LIVE_EVENT} ORDER BY ev.id",
         params,
     ):
         evidence[event_id].append((url, title))
@@ -460,16 +461,18 @@ def _changes(
         gid: pr
         for gid, pr in db.all(
             "SELECT goal_id, progress FROM (SELECT goal_id, progress, ROW_NUMBER() OVER "
-            "(PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn FROM event "
-            "WHERE progress IS NOT NULL AND on_date < :s) x WHERE rn = 1",
+            "(PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn FROM event e "
+            f"WHERE progress IS NOT NULL AND on_date < :s AND {history.LIVE_EVENT}) x "
+            "WHERE rn = 1",
             params,
         )
     }
     out: list[tuple[str, str, int, int, Change]] = []
     seen: set[int] = set(before)
     for eid, gid, on, new_status, new_progress, new_deadline, note in db.all(
-        "SELECT id, goal_id, on_date, status, progress, deadline, note FROM event "
-        "WHERE on_date >= :s AND on_date <= :e ORDER BY on_date, id",
+        "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note"
+        " FROM event e WHERE e.on_date >= :s AND e.on_date <= :e"
+        f" AND {history.LIVE_EVENT} ORDER BY e.on_date, e.id",
         params,
     ):
         goal = by_id.get(gid)
@@ -533,7 +536,8 @@ def _latest_evidence(db: Database, *, as_of: date, ids: set[int]) -> dict[int, d
         "SELECT goal_id, url, title, published, kind, on_date FROM ("
         " SELECT ev.goal_id, ev.url, ev.title, ev.published, ev.kind, e.on_date,"
         " ROW_NUMBER() OVER (PARTITION BY ev.goal_id ORDER BY e.on_date DESC, ev.id DESC) AS rn"
-        " FROM evidence ev JOIN event e ON e.id = ev.event_id WHERE e.on_date <= :d) x"
+        " FROM evidence ev JOIN event e ON e.id = ev.event_id WHERE e.on_date <= :d"
+        f" AND {history.LIVE_EVENT}) x"
         " WHERE rn = 1",
         {"d": as_of.isoformat()},
     )

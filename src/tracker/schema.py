@@ -50,8 +50,31 @@ class Table:
 
 
 GOAL = Table("goal", (*GOAL_READ, "created_at", "updated_at"))
+# `author` is who the change is for (--author, $TRACKER_AUTHOR, else the recorder);
+# `recorded_by` is who wrote it: PostgreSQL's session_user, SQLite's login name (NULL for
+# events recorded before revision 0002, whose recorder nobody knows).
 EVENT = Table(
-    "event", ("id", "goal_id", "on_date", "recorded_at", "author", *EVENT_STATE, "note", "changes")
+    "event",
+    (
+        "id",
+        "goal_id",
+        "on_date",
+        "recorded_at",
+        "author",
+        *EVENT_STATE,
+        "note",
+        "changes",
+        "recorded_by",
+    ),
 )
 EVIDENCE = Table("evidence", ("id", "goal_id", "event_id", "url", "title", "published", "kind"))
-TABLES = (GOAL, EVENT, EVIDENCE)
+# A retracted event stays in the history; every derived view skips it (one per event).
+RETRACTION = Table("retraction", ("id", "event_id", "retracted_by", "retracted_at", "note"))
+# Who imported what, and when: a summary per import run (`tracker db status`).
+IMPORT_LOG = Table(
+    "import_log",
+    ("id", "imported_at", "imported_by", "source", "goals", "events", "kept_recorders"),
+)
+TABLES = (GOAL, EVENT, EVIDENCE, RETRACTION, IMPORT_LOG)
+# The tables holding history: append-only for everyone but the database owner.
+HISTORY_TABLES = ("event", "evidence", "retraction", "import_log")

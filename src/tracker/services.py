@@ -31,8 +31,8 @@ from tracker.domain import (
     validate_progress,
     validate_url,
 )
-from tracker.errors import BadInputError, NotFoundError, TrackerError
-from tracker.schema import EVENT, GOAL_FIELDS
+from tracker.errors import BadInputError, ConflictError, NotFoundError, TrackerError
+from tracker.schema import EVENT, EVENT_STATE, GOAL_FIELDS
 
 EDITABLE_FIELDS = GOAL_FIELDS
 _EVENT_KEYS = ("on", *EVENT.columns[3:])  # an event in the interchange format: on_date is `on`
@@ -286,12 +286,22 @@ def list_goals(
 
 
 def events_and_evidence(
-    db: Database, goal_ids: Sequence[int] | None = None
+    db: Database, goal_ids: Sequence[int] | None = None, *, with_ids: bool = False
 ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
-    """Events (in date order, each with its evidence) and evidence per goal, in two queries."""
+    """Events (in date order, each with its evidence and `retracted`: {by, at, note} or None)
+    and the evidence of each goal's live events, in three queries; `with_ids` puts each
+    event's id first."""
     where, params = "", {}
     if goal_ids is not None and len(goal_ids) == 1:
         where, params = " WHERE goal_id = :g", {"g": goal_ids[0]}
+    retracted = {
+        event_id: {"by": by, "at": at, "note": note}
+        for event_id, by, at, note in db.all(
+            "SELECT r.event_id, r.retracted_by, r.retracted_at, r.note FROM retraction r"
+            + (" JOIN event e ON e.id = r.event_id WHERE e.goal_id = :g" if where else ""),
+            params,
+        )
+    }
     evidence_by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for event_id, url, title, published, kind in db.all(
         f"SELECT event_id, url, title, published, kind FROM evidence{where} ORDER BY id", params
@@ -312,13 +322,17 @@ def events_and_evidence(
         params,
     ):
         item = dict(zip(_EVENT_KEYS, row, strict=False))
+        if with_ids:
+            item = {"id": row[-2], **item}
         goal_id = row[-1]
         evidence = evidence_by_event.get(row[-2], no_evidence)
-        if evidence:
+        retraction = retracted.get(row[-2]) if retracted else None
+        if evidence and retraction is None:
             evidence_by_goal[goal_id].extend(evidence)
         changes = item["changes"]
         item["changes"] = json.loads(changes) if changes else None
         item["evidence"] = evidence
+        item["retracted"] = retraction
         events[goal_id].append(item)
     return events, evidence_by_goal
 
@@ -343,7 +357,7 @@ def goal_detail(db: Database, *, ref: str, as_of: date) -> dict[str, Any]:
         )
         goals[0].status = None
         goals[0].overdue = False
-    events, evidence = events_and_evidence(db, [goal_id])
+    events, evidence = events_and_evidence(db, [goal_id], with_ids=True)
     detail = goals[0].to_dict()
     detail["events"] = events.get(goal_id, [])
     detail["evidence"] = evidence.get(goal_id, [])
@@ -379,3 +393,77 @@ def tracked_texts(db: Database) -> list[dict[str, str | None]]:
         {"key": k, "title": t, "title_original": o, "quote": q}
         for k, t, o, q in db.all("SELECT key, title, title_original, quote FROM goal ORDER BY id")
     ]
+
+
+# --- corrections --------------------------------------------------------------------------
+_EVENT_SHOWN = ("id", "goal_id", "on_date", "recorded_at", "recorded_by", "author", *EVENT_STATE)
+
+
+def _event_summary(db: Database, where: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    row = db.one(
+        f"SELECT {', '.join('e.' + c for c in _EVENT_SHOWN)}, e.note, g.key, r.id FROM event e "
+        "JOIN goal g ON g.id = e.goal_id LEFT JOIN retraction r ON r.event_id = e.id "
+        f"WHERE {where} ORDER BY e.id DESC LIMIT 1",
+        params,
+    )
+    if row is None:
+        return None
+    event = dict(zip((*_EVENT_SHOWN, "note", "key"), row, strict=False))
+    event["retracted"] = row[-1] is not None
+    return event
+
+
+def find_event(db: Database, *, ref: str) -> dict[str, Any]:
+    """An event by id (as `show` lists them); unknown is NotFoundError (exit 1)."""
+    text = ref.strip()
+    if not (text.isdigit() and len(text) < 19):
+        raise BadInputError(f"event id must be a number, not {shorten(ref)}")
+    event = _event_summary(db, "e.id = :e", {"e": int(text)})
+    if event is None:
+        raise NotFoundError(f"unknown event {text}: `tracker show GOAL` lists event ids")
+    return event
+
+
+def last_event_of(db: Database, *, recorder: str | None) -> dict[str, Any]:
+    """The last event (in recording order) recorded by `recorder` and not retracted."""
+    event = (
+        None
+        if recorder is None
+        else _event_summary(db, f"e.recorded_by = :me AND {history.LIVE_EVENT}", {"me": recorder})
+    )
+    if event is None:
+        raise NotFoundError(f"nothing to undo: no event recorded by {recorder or 'you'} stands")
+    return event
+
+
+def retract_event(db: Database, *, event_id: int, note: str | None) -> dict[str, Any]:
+    """Retract an event: it stays in the history, marked, and derived views skip it.
+
+    Refused (exit 1) for an event already retracted, and for a goal's only remaining event
+    that sets its status (without one the goal would vanish from every view)."""
+    why = clean_text(note, field_name="note", multiline=True)
+    if why is None:
+        raise BadInputError("a retraction needs --note saying why the event was wrong")
+
+    def work(tx: Database) -> dict[str, Any]:
+        event = find_event(tx, ref=str(event_id))
+        stamp = now_stamp()
+        store.lock_goal(tx, event["goal_id"], stamp=stamp)
+        if tx.scalar("SELECT 1 FROM retraction WHERE event_id = :e", {"e": event_id}):
+            raise ConflictError(f"event {event_id} is already retracted")
+        if event["status"] is not None:
+            others = tx.scalar(
+                "SELECT count(*) FROM event e WHERE e.goal_id = :g AND e.id <> :e "
+                f"AND e.status IS NOT NULL AND {history.LIVE_EVENT}",
+                {"g": event["goal_id"], "e": event_id},
+            )
+            if not others:
+                raise ConflictError(
+                    f"event {event_id} is the only remaining initial event of {event['key']} "
+                    "(no other sets its status): record the right status with "
+                    "`tracker update` first, then retract it"
+                )
+        store.retract(tx, event_id, note=why, stamp=stamp)
+        return {**event, "retracted": True, "retracted_at": stamp, "note_why": why}
+
+    return db.write(work)

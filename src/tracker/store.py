@@ -16,8 +16,17 @@ from typing import Any
 from tracker.db import Database
 from tracker.domain import EvidenceIn, slugify
 from tracker.errors import ConflictError
-from tracker.history import fold_events
-from tracker.schema import EVENT, EVENT_STATE, EVIDENCE, GOAL, GOAL_FIELDS, GOAL_STATE
+from tracker.history import LIVE_EVENT, LIVE_EVIDENCE, fold_events
+from tracker.schema import (
+    EVENT,
+    EVENT_STATE,
+    EVIDENCE,
+    GOAL,
+    GOAL_FIELDS,
+    GOAL_STATE,
+    IMPORT_LOG,
+    RETRACTION,
+)
 
 # Above this many goals needing a key, one read of every key beats a lookup per candidate.
 _BULK_KEYS = 64
@@ -59,16 +68,53 @@ def _encode_changes(changes: Any) -> str | None:
     return json.dumps(changes, ensure_ascii=False, sort_keys=True)
 
 
+@dataclass(frozen=True)
+class Recorder:
+    """Who writes: `name` is the connected role (PostgreSQL's session_user) or the login name
+    (SQLite). With `keep_file` (the database owner importing a file) an event's own
+    `recorded_by`/`retracted.by` is kept, so moving a database keeps its history."""
+
+    name: str | None
+    keep_file: bool = False
+
+
+def recorder(db: Database, *, keep_file: bool = False) -> Recorder:
+    """The recorder of this connection; `keep_file` holds only for the database owner."""
+    return Recorder(db.session_user(), keep_file=keep_file and db.is_owner())
+
+
 def event_row(
-    goal_id: int, event: Mapping[str, Any], *, stamp: str, author: str | None
+    goal_id: int,
+    event: Mapping[str, Any],
+    *,
+    stamp: str,
+    author: str | None,
+    by: Recorder,
 ) -> dict[str, Any]:
-    """The event table's row for an event mapping (missing columns are NULL)."""
+    """The event table's row for an event mapping (missing columns are NULL). The author is
+    the event's, else the command's, else the recorder."""
     row = {name: event.get(name) for name in EVENT.written}
     row["goal_id"] = goal_id
     row["recorded_at"] = event.get("recorded_at") or stamp
-    row["author"] = event.get("author") or author
+    row["recorded_by"] = event.get("recorded_by") if by.keep_file else by.name
+    if by.keep_file and "recorded_by" not in event:
+        row["recorded_by"] = by.name
+    row["author"] = event.get("author") or author or row["recorded_by"]
     row["changes"] = _encode_changes(event.get("changes"))
     return row
+
+
+def _retraction_row(
+    event_id: int, retracted: Mapping[str, Any], by: Recorder, stamp: str
+) -> dict[str, Any]:
+    """A retraction from a file: who and when as the file says for the owner, else now, by
+    the importer."""
+    return {
+        "event_id": event_id,
+        "retracted_by": retracted.get("by") if by.keep_file else by.name,
+        "retracted_at": (retracted.get("at") or stamp) if by.keep_file else stamp,
+        "note": retracted["note"],
+    }
 
 
 def free_keys(db: Database, titles: Sequence[str], *, taken: Iterable[str] = ()) -> list[str]:
@@ -98,19 +144,26 @@ def free_keys(db: Database, titles: Sequence[str], *, taken: Iterable[str] = ())
 
 
 def create_goals(
-    db: Database, goals: Iterable[NewGoal], *, stamp: str, author: str | None = None
+    db: Database,
+    goals: Iterable[NewGoal],
+    *,
+    stamp: str,
+    author: str | None = None,
+    by: Recorder | None = None,
 ) -> Written:
     """New goals with their events and evidence: goal rows (their state folded from the
-    events), then events, then evidence, each with one executemany."""
+    events not retracted), then events, then evidence, then retractions, each with one
+    executemany."""
     goals = list(goals)
     written = Written()
     if not goals:
         return written
+    by = by or recorder(db)
     derived = iter(free_keys(db, [g.fields["title"] for g in goals if g.key is None]))
     keys = [g.key if g.key is not None else next(derived) for g in goals]
     rows = []
     for key, goal in zip(keys, goals, strict=True):
-        state = fold_events(goal.events)
+        state = fold_events(e for e in goal.events if not e.get("retracted"))
         row = {name: goal.fields.get(name) for name in GOAL_FIELDS}
         row["tags"] = _encode_tags(goal.fields.get("tags"))
         row.update({name: getattr(state, name) for name in GOAL_STATE})
@@ -129,7 +182,7 @@ def create_goals(
     ids = _ids_of(db, keys)
     before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
     event_rows = [
-        event_row(ids[key], event, stamp=stamp, author=author)
+        event_row(ids[key], event, stamp=stamp, author=author, by=by)
         for key, goal in zip(keys, goals, strict=True)
         for event in goal.events
     ]
@@ -142,19 +195,27 @@ def create_goals(
         if goal_id in new_ids:
             event_ids.setdefault(goal_id, []).append(event_id)
     evidence_rows: list[dict[str, Any]] = []
+    retraction_rows: list[dict[str, Any]] = []
     for key, goal in zip(keys, goals, strict=True):
-        seen: set[str] = set()
+        seen: set[str] = set()  # a URL once among the live events; a retracted one keeps its own
         for event_id, event in zip(event_ids.get(ids[key], []), goal.events, strict=True):
             urls = []
+            retracted = event.get("retracted")
+            mine: set[str] = set()
             for item in event.get("evidence") or ():
-                if item.url in seen:
+                if item.url in mine or (not retracted and item.url in seen):
                     continue
-                seen.add(item.url)
+                mine.add(item.url)
                 urls.append(item.url)
                 evidence_rows.append(_evidence_row(ids[key], event_id, item))
+            if retracted:
+                retraction_rows.append(_retraction_row(event_id, retracted, by, stamp))
+            else:
+                seen |= mine
             written.evidence.append(urls)
             written.event_ids.append(event_id)
     db.executemany(EVIDENCE.insert_sql(), evidence_rows)
+    db.executemany(RETRACTION.insert_sql(), retraction_rows)
     written.keys = keys
     written.events = len(event_rows)
     return written
@@ -217,20 +278,30 @@ def append_events(
     *,
     stamp: str,
     author: str | None = None,
+    by: Recorder | None = None,
 ) -> Written:
-    """Events for a stored goal, each with the evidence the goal does not have yet; then the
-    goal row's cached state refreshed once."""
+    """Events for a stored goal, each with the evidence the goal's live events do not have
+    yet (a URL of a retracted event attaches to the new one); then the goal row's cached
+    state refreshed once."""
     written = Written()
-    have = {row[0] for row in db.all("SELECT url FROM evidence WHERE goal_id = :g", {"g": goal_id})}
+    by = by or recorder(db)
+    have = live_urls(db, goal_id)
     for event in events:
         event_id = db.insert(
-            EVENT.insert_sql(returning=True), event_row(goal_id, event, stamp=stamp, author=author)
+            EVENT.insert_sql(returning=True),
+            event_row(goal_id, event, stamp=stamp, author=author, by=by),
         )
         rows = []
+        retracted = event.get("retracted")
+        mine: set[str] = set()
         for item in event.get("evidence") or ():
-            if item.url not in have:
-                have.add(item.url)
+            if item.url not in mine and (retracted or item.url not in have):
+                mine.add(item.url)
                 rows.append(_evidence_row(goal_id, event_id, item))
+        if retracted:
+            db.execute(RETRACTION.insert_sql(), _retraction_row(event_id, retracted, by, stamp))
+        else:
+            have |= mine
         db.executemany(EVIDENCE.insert_sql(), rows)
         written.events += 1
         written.event_ids.append(event_id)
@@ -244,7 +315,8 @@ def refresh_state(db: Database, goal_id: int, *, stamp: str) -> None:
     """Recompute the goal row's cached state from all its events."""
     lock_goal(db, goal_id, stamp=stamp)  # before reading: a concurrent writer's events are seen
     rows = db.all(
-        f"SELECT {', '.join(EVENT_STATE)} FROM event WHERE goal_id = :g ORDER BY on_date, id",
+        f"SELECT {', '.join(EVENT_STATE)} FROM event e WHERE e.goal_id = :g AND {LIVE_EVENT}"
+        " ORDER BY e.on_date, e.id",
         {"g": goal_id},
     )
     state = fold_events(dict(zip(EVENT_STATE, row, strict=True)) for row in rows)
@@ -272,18 +344,71 @@ def read_fields(
 
 def read_goal(db: Database, goal_id: int) -> dict[str, Any]:
     """A stored goal as its row (tags decoded) with `events` (rows, changes decoded, in
-    replay order) and `evidence_urls`: what a writer compares new input with."""
+    replay order, each with `retracted`: True or False) and `evidence_urls` (of the live
+    events): what a writer compares new input with."""
     goal = read_fields(db, goal_id, GOAL.columns)
     events = []
     for values in db.all(
-        f"SELECT {', '.join(EVENT.columns)} FROM event WHERE goal_id = :g ORDER BY on_date, id",
+        f"SELECT {', '.join('e.' + c for c in EVENT.columns)}, r.id FROM event e "
+        "LEFT JOIN retraction r ON r.event_id = e.id WHERE e.goal_id = :g "
+        "ORDER BY e.on_date, e.id",
         {"g": goal_id},
     ):
-        event = dict(zip(EVENT.columns, values, strict=True))
+        event = dict(zip(EVENT.columns, values, strict=False))
         event["changes"] = json.loads(event["changes"]) if event["changes"] else None
+        event["retracted"] = values[-1] is not None
         events.append(event)
     goal["events"] = events
-    goal["evidence_urls"] = {
-        str(u) for (u,) in db.all("SELECT url FROM evidence WHERE goal_id = :g", {"g": goal_id})
-    }
+    goal["evidence_urls"] = live_urls(db, goal_id)
     return goal
+
+
+def live_urls(db: Database, goal_id: int) -> set[str]:
+    """The evidence URLs of a goal's events that are not retracted."""
+    return {
+        str(u)
+        for (u,) in db.all(
+            f"SELECT ev.url FROM evidence ev WHERE ev.goal_id = :g AND {LIVE_EVIDENCE}",
+            {"g": goal_id},
+        )
+    }
+
+
+def retract(
+    db: Database,
+    event_id: int,
+    *,
+    note: str,
+    stamp: str,
+    at: str | None = None,
+    by: Recorder | None = None,
+) -> int:
+    """Record that an event was wrong (the caller has checked it may be), then refresh its
+    goal's cached state without it. `at` (an owner's import) keeps the file's time. Returns
+    the goal id."""
+    goal_id = int(db.scalar("SELECT goal_id FROM event WHERE id = :e", {"e": event_id}))
+    lock_goal(db, goal_id, stamp=stamp)
+    by = by or recorder(db)
+    db.execute(
+        RETRACTION.insert_sql(),
+        {"event_id": event_id, "retracted_by": by.name, "retracted_at": at or stamp, "note": note},
+    )
+    refresh_state(db, goal_id, stamp=stamp)
+    return goal_id
+
+
+def log_import(
+    db: Database, *, stamp: str, source: str | None, goals: int, events: int, by: Recorder
+) -> None:
+    """One row per import run: who, when, which file, what it added."""
+    db.execute(
+        IMPORT_LOG.insert_sql(),
+        {
+            "imported_at": stamp,
+            "imported_by": by.name,
+            "source": source,
+            "goals": goals,
+            "events": events,
+            "kept_recorders": by.keep_file,
+        },
+    )

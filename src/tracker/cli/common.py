@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 import tempfile
@@ -65,10 +64,7 @@ def author(option: str | None) -> str | None:
         return option
     if os.environ.get("TRACKER_AUTHOR"):
         return os.environ["TRACKER_AUTHOR"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
+    return None  # the store signs with the recorder (the database role, or the login name)
 
 
 def stdout_is_tty() -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from tracker.cli import common
+from tracker.errors import BadInputError
 
 app = typer.Typer(help="Database schema and location.", no_args_is_help=True, rich_markup_mode=None)
 
@@ -45,5 +48,57 @@ def status() -> None:
                 goals = db.scalar("SELECT count(*) FROM goal")
                 events = db.scalar("SELECT count(*) FROM event")
                 evidence = db.scalar("SELECT count(*) FROM evidence")
-            lines.append(f"contents: {goals} goals, {events} events, {evidence} evidence links")
+                retracted = imports = last = None
+                if db.table_exists("retraction"):
+                    retracted = db.scalar("SELECT count(*) FROM retraction")
+                    imports = db.scalar("SELECT count(*) FROM import_log")
+                    last = db.one(
+                        "SELECT imported_at, imported_by, source, goals, events FROM import_log "
+                        "ORDER BY id DESC LIMIT 1"
+                    )
+            lines.append(
+                f"contents: {goals} goals, {events} events, {evidence} evidence links"
+                + (f", {retracted} retracted events" if retracted else "")
+            )
+            if imports:
+                at, by, source, new_goals, new_events = last  # type: ignore[misc]
+                lines.append(
+                    f"imports:  {imports} (last {at} by {by or 'unknown'}: "
+                    f"{source or 'a file'}, {new_goals} new goals, {new_events} events)"
+                )
     common.emit("\n".join(lines) + "\n")
+
+
+@app.command()
+def grant(
+    reader: Annotated[
+        list[str] | None, typer.Option("--reader", help="Role that may only read.")
+    ] = None,
+    editor: Annotated[
+        list[str] | None,
+        typer.Option("--editor", help="Role that may add goals and record events and retractions."),
+    ] = None,
+) -> None:
+    """Give PostgreSQL roles read or edit access (database owner only; least privilege)."""
+    from tracker import roles
+
+    if not reader and not editor:
+        raise BadInputError("name a role: --reader ROLE or --editor ROLE")
+    with common.require_db() as db:
+        for name in reader or []:
+            roles.grant(db, role=name, access="reader")
+            common.note(f"{name}: reader")
+        for name in editor or []:
+            roles.grant(db, role=name, access="editor")
+            common.note(f"{name}: editor")
+
+
+@app.command(name="roles")
+def list_roles() -> None:
+    """List the PostgreSQL roles that can use the tracker, and how."""
+    from tracker import roles
+    from tracker.render.text import table
+
+    with common.require_db() as db:
+        found = roles.list_roles(db)
+    common.emit(table([[name, access] for name, access in found], ["Role", "Access"]) + "\n")

@@ -44,6 +44,8 @@ COMMANDS: dict[str, str] = {
     "update": "tracker.cli.goals:update",
     "list": "tracker.cli.goals:list_goals",
     "show": "tracker.cli.goals:show",
+    "retract": "tracker.cli.corrections:retract",
+    "undo": "tracker.cli.corrections:undo",
     "import": "tracker.cli.transfer:import_goals",
     "export": "tracker.cli.transfer:export_goals",
     "quarterly": "tracker.cli.reports:quarterly",

@@ -16,7 +16,7 @@ from tracker.errors import DatabaseError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-REVISIONS = ("0001_initial",)
+REVISIONS = ("0001_initial", "0002_history")
 HEAD = REVISIONS[-1]
 ADVISORY_LOCK_ID = 7_317_201_226  # any constant; serialises concurrent upgrades on PostgreSQL
 

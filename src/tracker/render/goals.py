@@ -193,7 +193,8 @@ def goal_text(detail: Mapping[str, Any], *, color: bool) -> str:
     lines += ["", "History"]
     previous_deadline = None
     for event in detail.get("events", []):
-        parts = []
+        retraction = event.get("retracted")
+        parts = ["RETRACTED"] if retraction else []
         if event.get("status"):
             parts.append(f"status {event['status']}")
         if event.get("progress") is not None:
@@ -203,7 +204,8 @@ def goal_text(detail: Mapping[str, Any], *, color: bool) -> str:
                 f"deadline {event['deadline']} ({s(event.get('deadline_text') or '')})"
                 + _slip(previous_deadline, event["deadline"])
             )
-            previous_deadline = event["deadline"]
+            if not retraction:
+                previous_deadline = event["deadline"]
         for name, change in sorted((event.get("changes") or {}).items()):
             parts.append(
                 f"{name}: {s(json.dumps(change.get('from'), ensure_ascii=False))} → "
@@ -213,8 +215,14 @@ def goal_text(detail: Mapping[str, Any], *, color: bool) -> str:
             parts.append(f"evidence {s(item['url'])}")
         if event.get("note"):
             parts.append(f"note: {s(event['note'])}")
-        who = f" [{s(event['author'])}]" if event.get("author") else ""
-        lines.append(f"  {event['on']}  " + "; ".join(parts or ["(no change)"]) + who)
+        who = f" [{s(recorded_by_text(event))}]"
+        number = f" #{event['id']}" if event.get("id") is not None else ""
+        lines.append(f"  {event['on']}  " + "; ".join(parts or ["(no change)"]) + who + number)
+        if retraction:
+            lines.append(
+                f"      retracted {s(str(retraction['at']))} by {s(str(retraction['by']))}: "
+                f"{s(str(retraction['note']))}"
+            )
     lines += ["", "Evidence"]
     if not detail.get("evidence"):
         lines.append("  (none)")
@@ -223,3 +231,23 @@ def goal_text(detail: Mapping[str, Any], *, color: bool) -> str:
         title = f"{s(item['title'])} " if item.get("title") else ""
         lines.append(f"  - {title}{s(item['url'])}" + (f" ({extra})" if extra else ""))
     return "\n".join(lines) + "\n"
+
+
+def recorded_by_text(event: Mapping[str, Any]) -> str:
+    """Who recorded an event, and when: "alice, 2026-03-01T09:30:00Z", with "on behalf of
+    bob" when the author differs; an event from before recorders were kept says so."""
+    recorder, author = event.get("recorded_by"), event.get("author")
+    who = str(recorder) if recorder else "recorder unknown"
+    if author and author != recorder:
+        who += f" on behalf of {author}"
+    when = event.get("recorded_at")
+    return f"{who}, {when}" if when else who
+
+
+def event_line(event: Mapping[str, Any]) -> str:
+    """One event as `undo` and `retract` show it before and after acting on it."""
+    parts = [f"event #{event['id']} of {event['key']} on {event['on_date']}"]
+    for name in ("status", "progress", "deadline", "note"):
+        if event.get(name) is not None:
+            parts.append(f"{name} {event[name]}")
+    return terminal_safe(", ".join(parts) + f" [{recorded_by_text(event)}]")
