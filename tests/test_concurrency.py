@@ -147,8 +147,14 @@ print(json.dumps({"checks": checks, "bad": bad, "examples": examples[:5]}))
 """
 
 
-def _start(worker_args: list[list[list[str]]], tmp_path: Path, env: dict[str, str]) -> Any:
-    """Start one process per worker; return them once all are ready, after saying go."""
+def _start(
+    worker_args: list[list[list[str]]],
+    tmp_path: Path,
+    env: dict[str, str],
+    envs: list[dict[str, str]] | None = None,
+) -> Any:
+    """Start one process per worker (`envs[w]`, else `env`); return them once all are
+    ready, after saying go."""
     go = tmp_path / "go"
     procs = []
     for w, commands in enumerate(worker_args):
@@ -175,7 +181,7 @@ def _start(worker_args: list[list[list[str]]], tmp_path: Path, env: dict[str, st
                 stderr=subprocess.PIPE,
                 stdin=subprocess.DEVNULL,
                 text=True,
-                env=env,
+                env=envs[w] if envs and w < len(envs) else env,
             )
         )
     deadline = time.monotonic() + 300
@@ -204,6 +210,53 @@ def _fold(events: list[tuple[Any, ...]]) -> dict[str, Any]:
 def test_parallel_updates_lose_nothing(
     loaded: Invoke, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    _parallel_updates(loaded, db_url, tmp_path, capsys)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_two_editor_roles_lose_nothing(
+    loaded: Invoke,
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pg_admin_url: str,
+) -> None:
+    """The same workload, the workers alternating between two editor roles (made here):
+    nothing lost, and each event's recorder is the role of the worker that wrote it."""
+    from tests.conftest import _admin
+
+    suffix = db_url.rsplit("/", 1)[1]
+    roles = [f"ed_a_{suffix}", f"ed_b_{suffix}"]
+    for role in roles:
+        _admin(pg_admin_url, f"CREATE ROLE {role} LOGIN")
+    try:
+        granted = loaded("db", "grant", "--editor", roles[0], "--editor", roles[1])
+        assert granted.exit_code == 0, granted.output
+        host = db_url.split("@", 1)[1]
+        urls = [f"postgresql+psycopg://{roles[w % 2]}@{host}" for w in range(WORKERS)]
+        _parallel_updates(loaded, db_url, tmp_path, capsys, urls)
+        db = open_database(db_url)
+        assert db is not None
+        recorders = dict(db.all("SELECT note, recorded_by FROM event WHERE note LIKE 'w%-u%'"))
+        db.close()
+        assert recorders == {
+            f"w{w}-u{i}": roles[w % 2] for w in range(WORKERS) for i in range(UPDATES)
+        }
+    finally:
+        _admin(pg_admin_url, f"DROP DATABASE IF EXISTS {suffix} WITH (FORCE)")
+        for role in roles:
+            _admin(pg_admin_url, f"DROP ROLE IF EXISTS {role}")
+
+
+def _parallel_updates(
+    loaded: Invoke,
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    worker_urls: list[str] | None = None,
+) -> None:
     db = open_database(db_url)
     assert db is not None
     events_before = db.scalar("SELECT count(*) FROM event")
@@ -223,7 +276,8 @@ def test_parallel_updates_lose_nothing(
         time.sleep(0.01)
     started = time.monotonic()
     commands = [[["update", *args] for args in _commands(w)] for w in range(WORKERS)]
-    procs = _start([*commands, [_LIST] * 20], tmp_path, env)
+    envs = [{**env, "TRACKER_DB": url} for url in worker_urls] if worker_urls else None
+    procs = _start([*commands, [_LIST] * 20], tmp_path, env, envs)
     workers, reader = procs[:-1], procs[-1]
     outputs = [p.communicate(timeout=1500) for p in workers]
     reader_out, reader_err = reader.communicate(timeout=600)
