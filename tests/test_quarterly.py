@@ -391,6 +391,7 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
             row[-1] = "".join(c.content for c in children if c.type in ("text", "code_inline"))
         elif token.type == "tr_close":
             tables[-1].append(row)
+            row = []  # text after the table (a heading) is no cell of its last row
     return tables
 
 

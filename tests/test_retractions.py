@@ -283,6 +283,14 @@ def test_author_and_recorder(cli: Invoke, db: Database, monkeypatch: pytest.Monk
     text = cli("show", "grid").stdout
     assert f"[{me} on behalf of bob, {events[1]['recorded_at']}]" in text
     assert f"[{me}, {events[0]['recorded_at']}]" in text
+    report = _json(cli("report", "--as-of", "2026-03-31", "-f", "json"))
+    assert [(c["kind"], c["recorded_by"], c["author"]) for c in report["changes"]] == [
+        ("new", me, me),
+        ("progress", me, "bob"),
+        ("progress", me, "desk"),
+    ]
+    markdown = cli("report", "--as-of", "2026-03-31").stdout
+    assert f"| {me} on behalf of bob |" in markdown
     exported = export_snapshot(cli)["goals"][0]["events"]
     assert [(e["author"], e["recorded_by"]) for e in exported] == [
         (e["author"], e["recorded_by"]) for e in events

@@ -181,7 +181,8 @@ def test_the_database_refuses_what_a_role_may_not_do(team: Team) -> None:
     assert_one_line_error(
         team.run("carol", "update", "g", "--progress", "9", "--on", "2026-12-02"),
         1,
-        "permission denied",
+        "permission denied for table goal",
+        "tracker db grant --editor",
     )
     assert_one_line_error(
         team.run("carol", "retract", str(event_id), "--note", "x"), 1, "permission denied"

@@ -248,6 +248,8 @@ class Change:
     after: str | None = None
     detail: str | None = None  # a deadline slip ("+181 days"), an evidence title
     note: str | None = None  # the note of the event, on the first change it gave
+    recorded_by: str | None = None  # who wrote the event down (None: before 0002, unknown)
+    author: str | None = None  # who it was recorded for
 
 
 @dataclass
@@ -469,9 +471,9 @@ def _changes(
     }
     out: list[tuple[str, str, int, int, Change]] = []
     seen: set[int] = set(before)
-    for eid, gid, on, new_status, new_progress, new_deadline, note in db.all(
-        "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note"
-        " FROM event e WHERE e.on_date >= :s AND e.on_date <= :e"
+    for eid, gid, on, new_status, new_progress, new_deadline, note, by, author in db.all(
+        "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note,"
+        " e.recorded_by, e.author FROM event e WHERE e.on_date >= :s AND e.on_date <= :e"
         f" AND {history.LIVE_EVENT} ORDER BY e.on_date, e.id",
         params,
     ):
@@ -519,6 +521,8 @@ def _changes(
             found.append(Change(on, goal.key, goal.title, "note"))
         if found and note:
             found[0].note = note
+        for change in found:
+            change.recorded_by, change.author = by, author
         if new_status is not None:
             status[gid] = new_status
         if new_progress is not None:

@@ -175,7 +175,10 @@ def _unexpected(exc: Exception) -> int:
     if os.environ.get("TRACKER_DEBUG"):
         raise exc
     if module.startswith(("sqlite3", "psycopg")):
-        echo(f"tracker: error: database error: {_one_line(str(exc))}", err=True)
+        hint = ""
+        if getattr(exc, "sqlstate", None) == "42501":  # insufficient privilege
+            hint = " (the database owner grants access: tracker db grant --editor ROLE)"
+        echo(f"tracker: error: database error: {_one_line(str(exc))}{hint}", err=True)
         return EXIT_FAILED
     if isinstance(exc, OSError):
         echo(

@@ -54,6 +54,14 @@ def deadline_note(goal: Goal) -> str:
     return goal.deadline
 
 
+def who(change: Change) -> str:
+    """Who recorded a change: "lin", or "lin on behalf of the desk" when the author differs."""
+    recorder = change.recorded_by or "unknown"
+    if change.author and change.author != change.recorded_by:
+        return f"{recorder} on behalf of {change.author}"
+    return recorder
+
+
 def change_text(change: Change) -> str:
     """What changed, in words (without the evidence link itself)."""
     if change.kind == "new":
@@ -192,8 +200,10 @@ def report_markdown(report: Report) -> str:
                 what = "evidence: " + md_link(c.detail, c.after)
             else:
                 what = md_text(what)
-            rows.append([c.on, md_text(c.key), md_text(c.title), what, md_text(c.note)])
-        out.append(_table(["Date", "Key", "Title", "Change", "Note"], rows))
+            rows.append(
+                [c.on, md_text(c.key), md_text(c.title), what, md_text(c.note), md_text(who(c))]
+            )
+        out.append(_table(["Date", "Key", "Title", "Change", "Note", "Recorded by"], rows))
     else:
         out.append(f"Nothing was recorded between {report.period_start.isoformat()} and {as_of}.\n")
 

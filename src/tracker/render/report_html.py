@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.domain import FINAL_STATUSES, STATUSES, Goal
-from tracker.render.report import LABEL, change_text, filters_text, safe_url, signed
+from tracker.render.report import LABEL, change_text, filters_text, safe_url, signed, who
 from tracker.reports import DUE_SOON_DAYS, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -212,6 +212,7 @@ def report_html_chunks(report: Report) -> Iterator[str]:
             "url": c.after if c.kind == "evidence" else None,
             "link_text": (c.detail or c.after) if c.kind == "evidence" else None,
             "note": c.note,
+            "who": who(c),
         }
         for c in report.changes
     ]
