@@ -449,3 +449,28 @@ def _more(db: Database, announced: list[date], ops: list[tuple[Any, ...]], start
             fields={"owner": owner} if owner else {},
             author="prop",
         )
+
+
+def test_retract_and_undo_as_real_processes(tracker_proc: Any) -> None:
+    """The key paths as a user runs them: no terminal on stdin, so undo needs --yes."""
+    for args in (
+        ["add", "Open the data portal", "--key", "portal", "--announced", "2026-01-21"],
+        ["update", "portal", "--status", "achieved", "--on", "2026-02-01"],
+        ["update", "portal", "--status", "in_progress", "--on", "2026-02-01"],
+    ):
+        done = tracker_proc(*args)
+        assert done.returncode == 0, done.stderr
+    refused = tracker_proc("undo")
+    assert_one_line_error(refused, 2, "undo asks before retracting event #3 of portal", "--yes")
+    undone = tracker_proc("undo", "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert "retracted event #3 of portal" in undone.stderr
+    retracted = tracker_proc("retract", "2", "--note", "never happened")
+    assert retracted.returncode == 0, retracted.stderr
+    shown = json.loads(tracker_proc("show", "portal", "--format", "json").stdout)
+    assert shown["status"] == "not_started"
+    assert [e["retracted"] and e["retracted"]["note"] for e in shown["events"]] == [
+        None,
+        "never happened",
+        "undone with `tracker undo`",
+    ]
