@@ -95,7 +95,7 @@ def test_roles_lists_the_team(team: Team) -> None:
     } <= rows
 
 
-def test_editors_record_as_themselves(team: Team) -> None:
+def test_editors_record_as_themselves(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
     names = team.names
     added = team.run(
         "alice",
@@ -129,7 +129,7 @@ def test_editors_record_as_themselves(team: Team) -> None:
         (names["bob"], "the desk"),
     ]
     # Without --author (the suite sets $TRACKER_AUTHOR; unset it) the author is the role.
-    os.environ.pop("TRACKER_AUTHOR", None)
+    monkeypatch.delenv("TRACKER_AUTHOR", raising=False)
     assert (
         team.run("alice", "update", "portal", "--progress", "10", "--on", "2026-02-02").exit_code
         == 0
@@ -151,6 +151,10 @@ def test_editors_record_as_themselves(team: Team) -> None:
     events = _show(team, "carol", "portal")["events"]
     assert [e["retracted"] is not None for e in events] == [False, True, False, False]
     assert events[1]["retracted"]["by"] == names["bob"]
+    # Field edits update the goal row (columns editors may update), with their event.
+    edited = team.run("bob", "update", "portal", "--title", "Open the national data portal")
+    assert edited.exit_code == 0, edited.output
+    assert _show(team, "carol", "portal")["title"] == "Open the national data portal"
 
 
 def test_the_database_refuses_what_a_role_may_not_do(team: Team) -> None:
@@ -204,6 +208,8 @@ def test_the_database_refuses_what_a_role_may_not_do(team: Team) -> None:
         "DELETE FROM retraction",
         "UPDATE retraction SET note = 'x'",
         "DELETE FROM goal",
+        "UPDATE goal SET key = 'renamed'",
+        "UPDATE goal SET created_at = 'x'",
         "TRUNCATE event CASCADE",
     ):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

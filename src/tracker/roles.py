@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from tracker.db import Database
 from tracker.errors import BadInputError, NotFoundError, TrackerError
+from tracker.schema import GOAL
 
 READ_TABLES = ("goal", "event", "evidence", "retraction", "import_log", "alembic_version")
-# Editors insert history rows and keep the goal rows (fields and the cached state) up to date.
+# Editors insert history rows and keep the goal rows (fields and the cached state) up to date;
+# a goal's id, key and creation time are never updated.
+_GOAL_UPDATED = ", ".join(c for c in GOAL.columns if c not in ("id", "key", "created_at"))
 EDITOR_WRITES = {
-    "goal": "INSERT, UPDATE",
+    "goal": f"INSERT, UPDATE ({_GOAL_UPDATED})",
     "event": "INSERT",
     "evidence": "INSERT",
     "retraction": "INSERT",
