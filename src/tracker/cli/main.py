@@ -46,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "quarterly": "tracker.cli.reports:quarterly",
     "report": "tracker.cli.reports:report",
     "extract": "tracker.cli.extract:extract",
+    "scan": "tracker.cli.scan:scan",
     "db": "tracker.cli.dbcmd:app",
 }
 
