@@ -50,26 +50,27 @@ _DRAFT = re.compile(
 # Done: the promised thing was issued, published, completed.
 _DONE = re.compile(
     r"(?:正式)?(?:发布|印发|出台|颁布|公布|推出)(?!会|仪式|时间)|揭牌|建成|完成(?!率)|落地|上线|开通|问世|"
-    r"亮相|出炉|授牌|挂牌|竣工|通过验收|投入使用|面世|\b(?:released|published|issued|unveiled|"
-    r"completed|finished|rolled out|came into (?:force|effect)|took effect|adopted|inaugurated)\b"
+    r"亮相|出炉|授牌|挂牌|竣工|通过验收|投入使用|面世|生效|施行|(?:编制|研究)形成|形成了|\b(?:release[sd]|publish(?:es|ed)|"
+    r"issue[sd]|unveil(?:s|ed)|complete[sd]|finish(?:es|ed)|roll(?:s|ed) out|"
+    r"(?:came|come|comes) into (?:force|effect)|takes? effect|took effect|adopted|inaugurated)\b"
 )
 # Under way: started, launched, running.
 _STARTED = re.compile(
-    r"启动|开工|开展|试点|进入[^，,。；]{0,10}阶段|正在|陆续|开始|着手|起草|编制|推进|部署|组织|遴选|申报|"
+    r"启动|开工|开展|展开|试点|进入[^，,。；]{0,10}阶段|正在|陆续|开始|着手|起草|编制|推进|部署|组织|遴选|申报|"
     r"取得[^，,。；]{0,6}进展|加快|深入|先行|铺开|\b(?:launch\w*|start\w*|began|begun|under ?way|"
     r"in progress|pilot\w*|trials?|drafting|moved into|entered|kick\w* off|ongoing|progress\w*|"
     r"rolling out|deploy\w*|second (?:round|phase|stage))\b"
 )
 # Said as done or under way (a report of the past): 已, 了, 日前…
 _PAST = re.compile(
-    r"已(?!于将)|了|现(?=组织|就|启动|开展|正式)|日前|近日|目前|截至|此前|上周|昨天|昨日|\d+日(?:召开|举行|发布|印发|公布)|"
+    r"已(?!于将)|了|进展顺利|进展良好|有序推进|稳步推进|现(?=组织|就|启动|开展|正式)|日前|近日|目前|截至|此前|上周|昨天|昨日|\d+日(?:召开|举行|发布|印发|公布)|"
     r"\b(?:has|have|had|was|were|did|recently|last (?:week|month))\b"
 )
 # An announcement that sets out work (a report, a plan, a work meeting): what it says of a
 # goal restates the commitment.
 _ANNOUNCEMENT = re.compile(
     r"政府工作报告|工作报告|工作要点|工作会议|工作方案|规划纲要|两会|全国人大|人代会|政协|部长通道|"
-    r"国务院常务会议|表示|提出|要求|强调|指出|部署|\b(?:government work report|work report|"
+    r"国务院常务会议|表示|提出|要求|强调|指出|\b(?:government work report|work report|"
     r"said|pledged|vowed|reiterated|restated|stressed|called for)\b"
 )
 # A province, city or local bureau acting: implementation of a national goal, not a restatement.
@@ -83,11 +84,13 @@ _LOCAL = re.compile(
     r"|[\u4e00-\u9fff]{2,3}(?:省|自治区)(?!级)|通信管理局|各地|多地|地方"
     r"|\b(?:province|provincial|municipal)\b"
 )
+# Said of the time before the goal (去年印发的…): background, not news of it.
+_BACKGROUND = re.compile(r"去年|前年|此前|早在|曾经|\blast year\b|\bin 20[01]\d\b")
 _NEGATED = re.compile(r"(?:不|未|没有|并未|不会|无)(?:\S{0,2})$")
 
 # What the goal promises: a deliverable (a guide, a plan, a list of bases) can be achieved; a
 # continuing effort (持续培育, 加强…) can only make progress.
-_DELIVERABLE = re.compile(r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|启动|成立|上线|推出")
+_DELIVERABLE = re.compile(r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|成立|上线|推出")
 _CONTINUING = re.compile(
     r"持续|加强|强化|深入|健全|完善|推进|推动|建好|用好|探索|加快(?!修订|制定)|一批"
 )
@@ -227,35 +230,45 @@ def _load_goals(db: Any) -> tuple[list[_Goal], list[dict[str, Any]]]:
 # --- one document ---------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(
-    r"[。！？!?；;]+[”’」』\"]?|\n+|(?<=[a-z0-9)\"”])\.(?=\s+[A-Z“\"(]|\s*$)"
+    r"[。！？!?；]+[”’」』\"]?|\n[ \t\u3000]*\n\s*|\n(?=[ \t]*(?:[-*+#>]|\d+[.、)]))"
+    r"|(?<=[。！？!?；：:”’」』\"）)])\n|\n(?=[^\n]{0,40}(?:\n|$))"
+    r"|(?<=[a-z0-9)\"”])\.(?=\s+[A-Z“\"(]|\s*$)"
 )
 
 
 def sentences(text: str) -> list[tuple[int, int, int]]:
     """Sentence spans of a document's text, trimmed of spaces, each with its paragraph's
-    number (a line of the reduced text)."""
-    out, start = [], 0
+    number. A line break ends a sentence after a full stop, before a list item or heading,
+    and at a blank line; otherwise it is the wrapping of a plain-text paragraph."""
+    out, start, para, paras = [], 0, 0, []
     for m in _SENTENCE_END.finditer(text):
         out.append((start, m.end()))
+        paras.append(para)
+        if "\n" in m.group():
+            para += 1
         start = m.end()
     out.append((start, len(text)))
+    paras.append(para)
     spans = []
-    for a, b in out:
+    for (a, b), p in zip(out, paras, strict=True):
         while a < b and text[a] in " \t\n\u3000":
             a += 1
         while b > a and text[b - 1] in " \t\n\u3000":
             b -= 1
         if b - a >= 4:
-            spans.append((a, b, text.count("\n", 0, a)))
+            spans.append((a, b, p))
     return spans
 
 
-# Signals by how much they tell: a document's most telling sentence about a goal speaks for it.
-_RANK = {
-    s: n
-    for n, s in enumerate(
-        ("stalled", "delayed", "achieved", "in_progress", "reaffirmed", "mentioned")
-    )
+# How much a signal tells: a document's sentence about a goal is weighed by its match score
+# times this, so a sentence that says what happened outweighs a closer one that only names it.
+_TELLS = {
+    "stalled": 1.0,
+    "delayed": 1.0,
+    "achieved": 0.9,
+    "in_progress": 0.8,
+    "reaffirmed": 0.7,
+    "mentioned": 0.45,
 }
 
 
@@ -280,11 +293,11 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
     out = []
     for goal_index, goal_hits in sorted(hits.items(), key=lambda item: item[1][0][1]):
         goal = goals[goal_index]
-        judged: list[tuple[int, float, int, int, str, str | None]] = []
+        judged: list[tuple[float, int, int, str, str | None]] = []
         for score, a, b in goal_hits:
             signal, when = signal_of(folded[a:b], title=title, promise=goal.promise)
-            judged.append((_RANK[signal], -score, a, b, signal, when))
-        _, _, a, b, signal, when = min(judged)
+            judged.append((-score * _TELLS[signal], a, b, signal, when))
+        _, a, b, signal, when = min(judged)
         best_score = max(score for score, _, _ in goal_hits)
         proposal = _judge(doc, goal, a, b, signal, when, best_score, started=started)
         if proposal is not None:
@@ -362,12 +375,13 @@ def signal_of(sentence: str, *, title: str = "", promise: str = "") -> tuple[str
         deliverable = bool(_DELIVERABLE.search(promise)) and not _CONTINUING.search(promise)
         return ("achieved" if deliverable else "in_progress"), None
     started = _first_unplanned(_STARTED, sentence)
-    local = bool(_LOCAL.search(sentence) or _LOCAL.search(title))
-    if started is not None and (_PAST.search(sentence) or local):
+    if _LOCAL.search(sentence) or _LOCAL.search(title):
+        # a province, city or local bureau taking up a national goal: work under way
+        return "in_progress", None
+    if started is not None and _PAST.search(sentence):
         return "in_progress", None
     if _PLAN.search(sentence) or _ANNOUNCEMENT.search(sentence) or _ANNOUNCEMENT.search(title):
-        # a province or city setting out its own work on a national goal is progress on it
-        return ("in_progress" if local else "reaffirmed"), None
+        return "reaffirmed", None
     if started is not None:
         return "in_progress", None
     return "mentioned", None
@@ -378,7 +392,7 @@ def _first_unplanned(cue: re.Pattern[str], sentence: str) -> re.Match[str] | Non
     for m in cue.finditer(sentence):
         clause_start = max(sentence.rfind(ch, 0, m.start()) for ch in "，,；;：:") + 1
         before = sentence[clause_start : m.start()]
-        if _PLAN.search(before) or _NEGATED.search(before):
+        if _PLAN.search(before) or _NEGATED.search(before) or _BACKGROUND.search(before):
             continue
         # 计划…出台 said in an earlier clause still governs (计划在今年内出台): look back
         if _PLAN.search(sentence[: m.start()]) and not _PAST.search(

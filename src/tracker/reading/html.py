@@ -91,6 +91,7 @@ _BLOCKS = frozenset(
         "html",
     ]
 )
+_WHITESPACE = re.compile(r"[\s\xa0\u3000]+")
 _WIDE = r"\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
 _SPACE_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}]) (?=[{_WIDE}])")
 _DATE_META = (
@@ -171,7 +172,8 @@ def _text_of(root: Any) -> str:
             out.append("\n")
             continue
         if tag == "-text":
-            out.append(node.text_content or "")
+            # a line break in the page source is a space, not a new line
+            out.append(_WHITESPACE.sub(" ", node.text_content or ""))
             continue
         if tag in ("-comment", "-doctype") or not isinstance(tag, str) or tag.startswith("-"):
             continue

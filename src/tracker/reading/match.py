@@ -264,6 +264,7 @@ _GENERIC_EN_WORDS = [
     "system",
 ]
 _GENERIC_FACTOR = 0.15
+_STRONG_SHARE = 0.6  # of min_score, for a match on a long or goal-specific phrase
 _LONG_RUN = 6  # a shared phrase this long (characters) names the thing by itself
 _EN_LONG_RUN = 3  # consecutive shared English stems
 
@@ -272,7 +273,61 @@ def _stem(word: str) -> str:
     return word[:6] if len(word) > 6 else word.rstrip("s") if len(word) > 3 else word
 
 
+_GENERIC_EN_WORDS += [
+    "them",
+    "such",
+    "build",
+    "building",
+    "built",
+    "batch",
+    "business",
+    "cultivate",
+    "local",
+    "already",
+    "many",
+    "make",
+    "made",
+    "across",
+    "all",
+    "use",
+    "using",
+    "used",
+    "one",
+    "two",
+    "three",
+    "help",
+    "helps",
+    "new",
+    "being",
+    "still",
+    "while",
+    "about",
+    "after",
+    "before",
+    "during",
+    "since",
+    "most",
+    "some",
+    "such",
+    "than",
+    "then",
+    "there",
+    "what",
+    "when",
+    "where",
+    "how",
+    "per",
+    "each",
+]
 GENERIC_EN = frozenset(_stem(w) for w in _GENERIC_EN_WORDS)
+# English names of things the Chinese goals abbreviate: the term the goal's English uses
+_EN_SYNONYMS = (
+    (re.compile(r"small and medium[- ]sized (?:enterprise|business|firm|compan)"), " sme "),
+    (re.compile(r"five[- ]year plan"), " fyp "),
+)
+# Characters that end or open a phrase only by accident of the character-pair cut: 首批国家 →
+# 批国家 is no phrase; the measure words, particles and conjunctions are trimmed off.
+_EDGE = "批的和与及等对在为个项家类之其各了是将已"
 _STOP_EN = GENERIC_EN
 
 
@@ -284,6 +339,9 @@ def terms(folded: str) -> set[str]:
         if len(run) == 1:
             continue
         out.update(run[i : i + 2] for i in range(len(run) - 1))
+    if folded.isascii() or re.search(r"[a-z]{3}", folded):
+        for pattern, term in _EN_SYNONYMS:
+            folded = pattern.sub(term, folded)
     for word in _WORD.findall(folded):
         if len(word) >= 2 or word.isdigit():
             out.add(_stem(word))
@@ -370,17 +428,19 @@ class Matcher:
         out = []
         for goal in zh_acc.keys() | en_acc.keys():
             score = max(zh_acc.get(goal, 0.0), en_acc.get(goal, 0.0))
-            if score < min_score:
+            if score < _STRONG_SHARE * min_score:
                 continue
             phrases = self.phrases(goal, passage_terms)
             if not phrases:
                 continue
+            # a long phrase, or one naming only this goal, is strong evidence: a lower share
+            # of the goal's terms will do
+            long = any(_long(p) for p in phrases)
+            if score < min_score and not long:
+                continue
+            exclusive = score >= 2 * min_score and any(self._exclusive(p) for p in phrases)
             wider = self.phrases(goal, passage_terms | context) if context else phrases
-            if (
-                len(wider) >= 2
-                or any(_long(p) for p in phrases)
-                or (score >= 2 * min_score and any(self._exclusive(p) for p in phrases))
-            ):
+            if long or exclusive or sum(_phrase_count(p) for p in wider) >= 2:
                 out.append(Match(goal, round(score, 4), tuple(phrases)))
         out.sort(key=lambda m: -m.score)
         return out
@@ -406,9 +466,22 @@ class Matcher:
 
 
 def _long(phrase: str) -> bool:
+    """A phrase that names the thing by itself: six characters, at least three of their pairs
+    not policy language (中小企业公共服务 is mostly generic), or three English stems."""
     if _HAN.search(phrase):
-        return len(phrase) >= _LONG_RUN
+        specific = sum(1 for i in range(len(phrase) - 1) if not _generic(phrase[i : i + 2]))
+        return len(phrase) >= _LONG_RUN and specific >= 3
     return len(phrase.split()) >= _EN_LONG_RUN
+
+
+def _phrase_count(phrase: str) -> float:
+    """How much a shared phrase counts towards the two needed: a two-character Chinese word
+    (数据, 产品) or a single English word is common enough to count for less than one."""
+    if _HAN.fullmatch(phrase):
+        return 0.4 if len(phrase) == 2 else 1.0
+    if " " in phrase or _DIGITS.search(phrase):
+        return 1.0
+    return 0.4 if len(phrase) <= 2 else 0.7  # one English word: "ai", "training"
 
 
 def _runs(text: str, passage: set[str], weights: Mapping[str, float]) -> Iterable[str]:
@@ -423,7 +496,10 @@ def _runs(text: str, passage: set[str], weights: Mapping[str, float]) -> Iterabl
             j = i
             while j < len(run) - 1 and run[j : j + 2] in passage:
                 j += 1
-            piece = run[i : j + 1]
+            piece = run[i : j + 1].strip(_EDGE)
+            if len(piece) < 2:
+                i = j
+                continue
             pairs = [piece[k : k + 2] for k in range(len(piece) - 1)]
             if any(p in weights and not _generic(p) for p in pairs):
                 yield piece
