@@ -27,6 +27,7 @@ from tracker.reading.match import Matcher, terms
 
 SIGNALS = ("achieved", "in_progress", "stalled", "delayed", "reaffirmed", "mentioned")
 MIN_SCORE = 0.22  # the share of a goal's weighted terms a sentence must hold
+MENTION_SCORE = 0.35  # a sentence that only mentions a goal must match it this closely
 
 # --- cue words (folded text: simplified, lower case) ----------------------------------------
 
@@ -83,6 +84,14 @@ _LOCAL = re.compile(
     rf"|(?:{_PROVINCES})(?:省|市|自治区)?(?:通信管理局|工信厅|工业和信息化厅|经信厅|经信委|将|已|正在)"
     r"|[\u4e00-\u9fff]{2,3}(?:省|自治区)(?!级)|通信管理局|各地|多地|地方"
     r"|\b(?:province|provincial|municipal)\b"
+)
+_FOREIGN = re.compile(
+    r"韩国|日本|美国|欧盟|欧洲|印度|英国|德国|法国|\b(?:korea\w*|japan\w*|united states|u\.s\.|"
+    r"american|european union|europe\w*|india\w*|britain|british|germany|german|france|french)\b"
+)
+_CHINA = re.compile(
+    r"中国|我国|国内|大陆|内地|全国|国务院|工信部|工业和信息化部|\b(?:china|chinese|beijing|miit|"
+    r"mainland)\b"
 )
 # Said of the time before the goal (去年印发的…): background, not news of it.
 _BACKGROUND = re.compile(r"去年|前年|此前|早在|曾经|\blast year\b|\bin 20[01]\d\b")
@@ -287,6 +296,11 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
         for m in matcher.match(found, min_score=MIN_SCORE, context=paragraphs[para]):
             hits.setdefault(m.goal, []).append((m.score, a, b))
     title = fold(doc.title or "")
+    # the goals are China's commitments: a report on another country's programme (Korea's
+    # 6G testbed) that never names China is not news of them
+    foreign = bool(_FOREIGN.search(folded) or _FOREIGN.search(title)) and not (
+        _CHINA.search(folded) or _CHINA.search(title)
+    )
     started = any(
         _first_unplanned(_STARTED, folded[a:b]) and _PAST.search(folded[a:b]) for a, b, _ in spans
     )
@@ -299,6 +313,10 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
             judged.append((-score * _TELLS[signal], a, b, signal, when))
         _, a, b, signal, when = min(judged)
         best_score = max(score for score, _, _ in goal_hits)
+        if signal == "mentioned" and best_score < MENTION_SCORE:
+            continue  # a passing mention on a loose match is noise to the reviewer
+        if foreign:
+            continue
         proposal = _judge(doc, goal, a, b, signal, when, best_score, started=started)
         if proposal is not None:
             out.append(proposal)

@@ -436,11 +436,12 @@ class Matcher:
             # a long phrase, or one naming only this goal, is strong evidence: a lower share
             # of the goal's terms will do
             long = any(_long(p) for p in phrases)
-            if score < min_score and not long:
-                continue
-            exclusive = score >= 2 * min_score and any(self._exclusive(p) for p in phrases)
+            exclusive = any(self._exclusive(p) for p in phrases)
             wider = self.phrases(goal, passage_terms | context) if context else phrases
-            if long or exclusive or sum(_phrase_count(p) for p in wider) >= 2:
+            two = sum(_phrase_count(p) for p in wider) >= 2
+            if score < min_score and not (long or (exclusive and two)):
+                continue
+            if long or two or (exclusive and score >= 2 * min_score):
                 out.append(Match(goal, round(score, 4), tuple(phrases)))
         out.sort(key=lambda m: -m.score)
         return out
