@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -268,6 +268,10 @@ def _deadline(
                 f"use one of {', '.join(PRECISIONS)}"
             )
         shown = problems.check(label, clean_text, text, field_name="deadline text", limit=MAX_SHORT)
+        if precision in (None, "") and shown:
+            # The words say how wide the period is ('2027年6月底' is a month); a reader of the
+            # date alone would take it for one day.
+            precision = _precision_of(shown, reference, label, problems)
         return {
             "deadline": day,
             "deadline_text": shown or day,
@@ -286,18 +290,38 @@ def _deadline(
     }
 
 
+def _precision_of(text: str, reference: date, label: str, problems: _Problems) -> str | None:
+    """The precision the deadline words name, or a problem asking for it."""
+    try:
+        return services.read_deadline(text, reference=reference).precision
+    except BadInputError:
+        problems.items.append(
+            f"{label}: cannot tell the precision of deadline_text {shorten(text)}: "
+            f"give deadline_precision ({', '.join(PRECISIONS)})"
+        )
+        return None
+
+
 def _event(
-    raw: Any, label: str, announced: str | None, problems: _Problems
+    raw: Any,
+    label: str,
+    announced: str | None,
+    problems: _Problems,
+    *,
+    not_before: str | None = None,
 ) -> dict[str, Any] | None:
+    """One event; `announced` is the reference of relative deadline words, `not_before` (the
+    announced date, from the file or the stored goal) the earliest date an event may carry."""
     if not isinstance(raw, dict):
         problems.items.append(f"{label}: an event must be a mapping")
         return None
     on = problems.check(label, services.iso_date, _as_text(raw.get("on")), "event date 'on'")
     if on is None:
         return None
-    if announced and on < announced:
+    floor = not_before or announced
+    if floor and on < floor:
         problems.items.append(
-            f"{label}: event dated {on} is before the goal was announced ({announced})"
+            f"{label}: event dated {on} is before the goal was announced ({floor})"
         )
     event: dict[str, Any] = {"on_date": on}
     if raw.get("status") not in (None, ""):
@@ -344,12 +368,13 @@ def validate_items(
     *,
     on: date | None,
     today: date,
-    existing: Collection[str] | None = None,
+    existing: Mapping[str, str | None] | None = None,
 ) -> list[PlannedGoal]:
     """Every item checked; all problems raised together as one ImportFileError.
 
-    With `existing` (the keys already stored), a row that names a new goal without a title
-    is a problem too.
+    With `existing` (the keys already stored, each with its announced date), a row that names
+    a new goal without a title is a problem too, and an event of a stored goal may not be
+    dated before the goal was announced.
     """
     problems = _Problems()
     planned: list[PlannedGoal] = []
@@ -385,10 +410,18 @@ def validate_items(
             continue
         if "title" not in fields_raw and existing is not None and key not in existing:
             problems.items.append(
-                f"{label}: no goal '{key}' is stored yet; a new goal needs a title"
+                f"{label}: goal '{key}' is not tracked (no goal with that key is stored yet); "
+                "a new goal needs a title"
             )
             continue
+        stored = existing is not None and key is not None and key in existing
         announced = fields.get("announced")
+        # A stored goal keeps its announced date unless the file changes it.
+        not_before = (
+            existing[str(key)]
+            if stored and existing is not None and "announced" not in fields
+            else announced
+        )
         raw_events = raw.get("events")
         if raw_events == []:  # an empty history is no history: record the initial event
             raw_events = None
@@ -397,16 +430,17 @@ def validate_items(
                 problems.items.append(f"{label}: events must be a list")
                 continue
             checked = [
-                _event(item, f"{label} event {j + 1}", announced, problems)
+                _event(item, f"{label} event {j + 1}", announced, problems, not_before=not_before)
                 for j, item in enumerate(raw_events)
             ]
             events = [e for e in checked if e is not None]
             if raw_events and not events:
                 continue
             events.sort(key=lambda e: e["on_date"])  # stable: file order within a day
-            if events and events[0].get("status") is None:
+            if events and events[0].get("status") is None and not stored:
                 # Every goal has a status from its first event on, as `add` records it; the
-                # status-as-of queries and the cached state then agree on every day.
+                # status-as-of queries and the cached state then agree on every day. A stored
+                # goal has its status already: an event records only what it names.
                 events[0]["status"] = "not_started"
             extra = _evidence_list(raw.get("evidence"), label, problems)
             if extra and events:
@@ -434,7 +468,7 @@ def validate_items(
                 )
             },
         }
-        if state["status"] in (None, ""):
+        if state["status"] in (None, "") and not stored:
             state["status"] = "not_started"
         event = _event(state, label, announced, problems)
         if event is not None:
@@ -632,8 +666,15 @@ def _merge(
             to_add.append(delta)
     else:
         stored = Counter(_fingerprint(e) for e in current["events"])
+        # A history whose first event named no status was stored starting `not_started`;
+        # importing the file again must find that event, not add it a second time.
+        first = _fingerprint(current["events"][0]) if current["events"] else None
         for event in goal.events:
             fp = _fingerprint(event)
+            if not stored[fp] and event.get("status") is None:
+                defaulted = _fingerprint({**event, "status": "not_started"})
+                if defaulted == first:
+                    fp = defaulted
             if stored[fp]:
                 stored[fp] -= 1
                 continue
@@ -689,7 +730,8 @@ def import_file(
 ) -> ImportResult:
     """Read, validate and import a file in one transaction; dry_run rolls it back."""
     items, labels = read_document(path, fmt)
-    existing = {str(key) for (key,) in db.all("SELECT key FROM goal")}  # goals are never deleted
+    # goals are never deleted: every key stored now is still stored when the plan is written
+    existing = {str(k): announced for k, announced in db.all("SELECT key, announced FROM goal")}
     try:
         plan = validate_items(items, labels, on=on, today=today, existing=existing)
     except ImportFileError as exc:
