@@ -15,7 +15,10 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 
 
 def extract(
-    file: Annotated[Path, typer.Argument(help="The announcement: UTF-8 text, HTML tags allowed.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="The announcement: text, Markdown or HTML, UTF-8 or GBK."),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the import document to FILE (default stdout)."),
@@ -31,7 +34,11 @@ def extract(
     ] = "yaml",
     announced: Annotated[
         str | None,
-        typer.Option(help="Announcement date (YYYY-MM-DD); relative deadlines count from it."),
+        typer.Option(
+            help="Announcement date (YYYY-MM-DD), written into every goal; relative deadlines "
+            "count from it (without it, from the page's publication date, else the first full "
+            "date in the text)."
+        ),
     ] = None,
     source: Annotated[str | None, typer.Option(help="Announcement name for every goal.")] = None,
     source_url: Annotated[
@@ -58,8 +65,12 @@ def extract(
     day = common.parse_day(announced, "--announced")
     url = validate_url(source_url, field_name="--source-url") if source_url else None
     name = clean_text(source, field_name="--source", limit=1000)
-    text = ex.read_announcement(file)
-    found = ex.extract_candidates(text, announced=day, existing=_tracked_goals())
+    from tracker.reading import read_document
+
+    doc = read_document(file)  # the reading scan uses: offsets index this reduced text
+    found = ex.extract_candidates(
+        doc.text, announced=day or doc.published, existing=_tracked_goals()
+    )
     kept = [c for c in found if c.confidence >= min_confidence]
     tracked = sum(1 for c in kept if c.tracked_as)
     shown = kept if include_tracked else [c for c in kept if not c.tracked_as]

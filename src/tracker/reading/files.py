@@ -14,6 +14,7 @@ from tracker.reading.dates import date_in_text
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
 MAX_BYTES = 20_000_000  # a follow-up document, not a data dump
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|article|p|div)\b", re.I)
+_TAGS = re.compile(rb"</?(?:p|div|br|span|strong|h[1-6]|li|table|tr|td)\b[^<>]{0,200}>", re.I)
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312", "gb_2312-80"}
 _URL_LINE = re.compile(
@@ -86,12 +87,14 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def is_html(name: str, data: bytes) -> bool:
+    """By the name's suffix; a .txt (or stdin) that is markup all the same — a saved page, a
+    copied article with <p> tags — is read as HTML."""
     suffix = Path(name).suffix.lower()
     if suffix in (".html", ".htm", ".xhtml"):
         return True
-    if suffix in (".txt", ".md", ".markdown"):
+    if suffix in (".md", ".markdown"):
         return False
-    return bool(_HTML_SNIFF.search(data[:2048]))
+    return bool(_HTML_SNIFF.search(data[:2048])) or len(_TAGS.findall(data[:20000])) >= 3
 
 
 def from_bytes(data: bytes, *, name: str) -> Document:
