@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURE, ROOT
 from tests.helpers import Invoke, assert_one_line_error, export_snapshot
@@ -266,3 +268,23 @@ def test_followups_scan_import_then_nothing_new(tracker_proc: Proc, tmp_path: Pa
     again = tracker_proc("scan", str(work / "followups"))
     assert again.returncode == 0, again.stderr
     assert yaml.safe_load(again.stdout) == {"goals": []}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["on", "key", "no", "a b", "1", "quote"]), inner, max_size=3
+            )
+        ),
+        max_leaves=12,
+    )
+)
+def test_draft_yaml_reads_back_as_the_same_data(value: Any) -> None:
+    from tracker.scan import draft_yaml
+
+    document = {"goals": [{"key": "k", "events": [{"on": "2026-03-01", "scan": value}]}]}
+    assert yaml.safe_load(draft_yaml(document)) == document

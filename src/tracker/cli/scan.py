@@ -81,9 +81,10 @@ def scan(
 
 
 def _dump(document: Mapping[str, Any], fmt: str) -> str:
-    from tracker.render.goals import to_json, to_yaml
+    from tracker.render.goals import to_json
+    from tracker.scan import draft_yaml
 
-    return to_json(document) if fmt == "json" else to_yaml(dict(document))
+    return to_json(document) if fmt == "json" else draft_yaml(document)
 
 
 def _table(proposals: Sequence[Any]) -> str:

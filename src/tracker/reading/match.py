@@ -357,6 +357,8 @@ class _Goal:
     index: int
     texts: list[str]  # folded title_original, quote, title, tags, description
     weights: dict[str, float]  # term → weight (idf × field weight × generic factor)
+    sig: int  # goals with the same texts share it (their phrases are the same)
+    words: list[list[str]]  # each text's English word stems, computed once
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,7 @@ class Matcher:
         # it cannot tell goals apart, and its postings would be as long as the goal list
         limit = max(50, int(max_df * n))
         self.goals: list[_Goal] = []
+        sigs: dict[tuple[str, ...], int] = {}
         # term → (goal, share of the goal's Chinese weight, share of its English weight)
         self.index: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         for i, (texts, core_terms, aux_terms) in enumerate(raw):
@@ -407,7 +410,11 @@ class Matcher:
                 t: (w if t in aux_terms else w * 0.5) for t, w in weights.items() if t.isascii()
             }
             en_total = sum(en_weights.values()) or 1.0
-            self.goals.append(_Goal(i, texts, weights))
+            sig = sigs.setdefault(tuple(texts), len(sigs))
+            words = [
+                [_stem(w) for w in _WORD.findall(t) if len(w) >= 2 or w.isdigit()] for t in texts
+            ]
+            self.goals.append(_Goal(i, texts, weights, sig, words))
             for term, w in weights.items():
                 zh = w / zh_total if not term.isascii() or _DIGITS.search(term) else 0.0
                 en = en_weights[term] / en_total if term in en_weights else 0.0
@@ -426,18 +433,21 @@ class Matcher:
                 zh_acc[goal] += zh
                 en_acc[goal] += en
         out = []
+        cache: dict[tuple[int, bool], list[str]] = {}
         for goal in zh_acc.keys() | en_acc.keys():
             score = max(zh_acc.get(goal, 0.0), en_acc.get(goal, 0.0))
             if score < _STRONG_SHARE * min_score:
                 continue
-            phrases = self.phrases(goal, passage_terms)
+            phrases = self._phrases(goal, passage_terms, False, cache)
             if not phrases:
                 continue
             # a long phrase, or one naming only this goal, is strong evidence: a lower share
             # of the goal's terms will do
             long = any(_long(p) for p in phrases)
             exclusive = any(self._exclusive(p) for p in phrases)
-            wider = self.phrases(goal, passage_terms | context) if context else phrases
+            wider = (
+                self._phrases(goal, passage_terms | context, True, cache) if context else phrases
+            )
             two = sum(_phrase_count(p) for p in wider) >= 2
             if score < min_score and not (long or (exclusive and two)):
                 continue
@@ -452,12 +462,25 @@ class Matcher:
             return False
         return all(self.df.get(phrase[i : i + 2], 0) == 1 for i in range(len(phrase) - 1))
 
+    def _phrases(
+        self,
+        goal: int,
+        passage_terms: set[str],
+        wide: bool,
+        cache: dict[tuple[int, bool], list[str]],
+    ) -> list[str]:
+        """`phrases`, once per distinct goal text within one passage."""
+        key = (self.goals[goal].sig, wide)
+        if key not in cache:
+            cache[key] = self.phrases(goal, passage_terms)
+        return cache[key]
+
     def phrases(self, goal: int, passage_terms: set[str]) -> list[str]:
         """The separate phrases of the goal's text the passage shares, generic ones left out."""
         g = self.goals[goal]
         found: list[str] = []
-        for text in g.texts:
-            found.extend(_runs(text, passage_terms, g.weights))
+        for text, words in zip(g.texts, g.words, strict=True):
+            found.extend(_runs(text, words, passage_terms, g.weights))
         distinct = sorted(set(found), key=len, reverse=True)
         kept: list[str] = []
         for p in distinct:  # a phrase inside a longer one is the same phrase
@@ -485,10 +508,11 @@ def _phrase_count(phrase: str) -> float:
     return 0.4 if len(phrase) <= 2 else 0.7  # one English word: "ai", "training"
 
 
-def _runs(text: str, passage: set[str], weights: Mapping[str, float]) -> Iterable[str]:
+def _runs(
+    text: str, words: list[str], passage: set[str], weights: Mapping[str, float]
+) -> Iterable[str]:
     """Maximal stretches of `text` whose terms the passage holds and that carry weight."""
-    for m in _HAN.finditer(text):
-        run = m.group()
+    for run in _HAN.findall(text) if not text.isascii() else ():
         i = 0
         while i < len(run) - 1:
             if run[i : i + 2] not in passage:
@@ -505,7 +529,6 @@ def _runs(text: str, passage: set[str], weights: Mapping[str, float]) -> Iterabl
             if any(p in weights and not _generic(p) for p in pairs):
                 yield piece
             i = j
-    words = [_stem(w) for w in _WORD.findall(text) if len(w) >= 2 or w.isdigit()]
     i = 0
     while i < len(words):
         if words[i] not in passage or words[i] not in weights:
