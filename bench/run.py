@@ -937,7 +937,7 @@ def preflight() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark tracker against Taskwarrior and plain-Python floors (issue 6).",
-        epilog="Row names for --only: add list list-area quarterly export help import report "
+        epilog="Row names for --only: add list list-area quarterly export help scan import report "
         "scale-list scale-quarterly scale-report scaling pg",
     )
     parser.add_argument("--scale", choices=sorted(SCALES), default="full",

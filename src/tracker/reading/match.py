@@ -264,7 +264,7 @@ _GENERIC_EN_WORDS = [
     "system",
 ]
 _GENERIC_FACTOR = 0.15
-_STRONG_SHARE = 0.6  # of min_score, for a match on a long or goal-specific phrase
+_STRONG_SHARE = 0.4  # of min_score, for a match on a long or goal-specific phrase
 _LONG_RUN = 6  # a shared phrase this long (characters) names the thing by itself
 _EN_LONG_RUN = 3  # consecutive shared English stems
 
@@ -493,6 +493,8 @@ def _long(phrase: str) -> bool:
     """A phrase that names the thing by itself: six characters, at least three of their pairs
     not policy language (中小企业公共服务 is mostly generic), or three English stems."""
     if _HAN.search(phrase):
+        if len(phrase) >= 3 and phrase.endswith("+"):
+            return True  # a coined name: 人工智能+, 互联网+
         specific = sum(1 for i in range(len(phrase) - 1) if not _generic(phrase[i : i + 2]))
         return len(phrase) >= _LONG_RUN and specific >= 3
     return len(phrase.split()) >= _EN_LONG_RUN
