@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -265,6 +267,12 @@ def test_followups_scan_import_then_nothing_new(tracker_proc: Proc, tmp_path: Pa
     )
     assert shown["status"] == "achieved"
     assert shown["evidence"][-1]["url"].endswith("/bztx.html")
+    # a reaffirmation records no status: the goal stays as it was
+    restated = json.loads(
+        tracker_proc("show", "srdi-sme-growth-mechanism", "--format", "json").stdout
+    )
+    assert restated["status"] == "in_progress"
+    assert restated["events"][-1]["status"] is None
     again = tracker_proc("scan", str(work / "followups"))
     assert again.returncode == 0, again.stderr
     assert yaml.safe_load(again.stdout) == {"goals": []}
@@ -288,3 +296,20 @@ def test_draft_yaml_reads_back_as_the_same_data(value: Any) -> None:
 
     document = {"goals": [{"key": "k", "events": [{"on": "2026-03-01", "scan": value}]}]}
     assert yaml.safe_load(draft_yaml(document)) == document
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"]])
+def test_other_commands_do_not_import_scan_libraries(tmp_path: Path, args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from tracker.cli.main import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = {'selectolax', 'opencc', 'charset_normalizer', 'tracker.reading', 'tracker.scan'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    env = {**os.environ, "TRACKER_DB": str(tmp_path / "t.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
