@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker import services
+from tracker import services, store
 from tracker.csvsafe import unescape_cell
 from tracker.db import Database
 from tracker.deadlines import PRECISIONS
@@ -30,12 +30,10 @@ from tracker.domain import (
     clean_text,
     normalize_status,
     shorten,
-    slugify,
     validate_key,
     validate_progress,
 )
 from tracker.errors import BadInputError, ImportFileError
-from tracker.history import fold_events
 
 FORMATS = ("json", "yaml", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -494,12 +492,21 @@ def _fingerprint(event: dict[str, Any]) -> tuple[Any, ...]:
 def apply(
     db: Database, plan: Sequence[PlannedGoal], *, on: date | None, today: date, author: str | None
 ) -> ImportResult:
-    """Write the plan in the caller's transaction."""
+    """Write the plan in the caller's transaction, through the store."""
     result = ImportResult()
     stamp = services.now_stamp()
     existing = dict(db.all("SELECT key, id FROM goal"))
     new_goals = [p for p in plan if p.key is None or p.key not in existing]
-    _create_bulk(db, new_goals, stamp=stamp, author=author, result=result)
+    written = store.create_goals(
+        db,
+        (store.NewGoal(fields=p.fields, events=p.events, key=p.key) for p in new_goals),
+        stamp=stamp,
+        author=author,
+    )
+    result.created += len(new_goals)
+    result.events += written.events
+    result.evidence += written.evidence_count
+    result.keys.extend(written.keys)
     for goal in plan:
         if goal.key is not None and goal.key in existing:
             _merge(
@@ -514,128 +521,6 @@ def apply(
     return result
 
 
-def _create_bulk(
-    db: Database,
-    goals: Sequence[PlannedGoal],
-    *,
-    stamp: str,
-    author: str | None,
-    result: ImportResult,
-) -> None:
-    """New goals with executemany: goal rows, then events, then evidence (no per-row round trips)."""
-    if not goals:
-        return
-    keys: list[str] = []
-    taken = {k for (k,) in db.all("SELECT key FROM goal")}
-    for goal in goals:
-        key = goal.key
-        if key is None:
-            base = slugify(goal.fields["title"]) or "goal"
-            key, n = base, 2
-            while key in taken:
-                key, n = f"{base}-{n}", n + 1
-        taken.add(key)
-        keys.append(key)
-    goal_cols = [
-        "key",
-        *services.EDITABLE_FIELDS,
-        "status",
-        "progress",
-        "deadline",
-        "deadline_text",
-        "deadline_precision",
-        "original_deadline",
-        "created_at",
-        "updated_at",
-    ]
-    rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        state = fold_events(goal.events)
-        row = {name: goal.fields.get(name) for name in services.EDITABLE_FIELDS}
-        row["tags"] = json.dumps(goal.fields.get("tags") or [], ensure_ascii=False)
-        row.update(
-            key=key,
-            status=state.status or "not_started",
-            progress=state.progress,
-            deadline=state.deadline,
-            deadline_text=state.deadline_text,
-            deadline_precision=state.deadline_precision,
-            original_deadline=state.original_deadline,
-            created_at=stamp,
-            updated_at=stamp,
-        )
-        rows.append(row)
-    db.executemany(
-        f"INSERT INTO goal ({', '.join(goal_cols)}) VALUES "
-        f"({', '.join(':' + c for c in goal_cols)})",
-        rows,
-    )
-    ids = dict(db.all("SELECT key, id FROM goal"))
-    before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
-    event_rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        for event in goal.events:
-            event_rows.append(_event_row(ids[key], event, stamp=stamp, author=author))
-    cols = list(event_rows[0]) if event_rows else []
-    db.executemany(
-        f"INSERT INTO event ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})",
-        event_rows,
-    )
-    new_ids = {ids[k] for k in keys}
-    by_goal: dict[int, list[int]] = {}
-    for event_id, goal_id in db.all(
-        "SELECT id, goal_id FROM event WHERE id > :b ORDER BY id", {"b": before}
-    ):
-        if goal_id in new_ids:
-            by_goal.setdefault(goal_id, []).append(event_id)
-    evidence_rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        seen: set[str] = set()
-        for event_id, event in zip(by_goal.get(ids[key], []), goal.events, strict=True):
-            for item in event["evidence"]:
-                if item.url in seen:
-                    continue
-                seen.add(item.url)
-                evidence_rows.append(
-                    {
-                        "g": ids[key],
-                        "e": event_id,
-                        "url": item.url,
-                        "title": item.title,
-                        "published": item.published,
-                        "kind": item.kind,
-                    }
-                )
-    db.executemany(
-        "INSERT INTO evidence (goal_id, event_id, url, title, published, kind) "
-        "VALUES (:g, :e, :url, :title, :published, :kind)",
-        evidence_rows,
-    )
-    result.created += len(goals)
-    result.events += len(event_rows)
-    result.evidence += len(evidence_rows)
-    result.keys.extend(keys)
-
-
-def _event_row(
-    goal_id: int, event: dict[str, Any], *, stamp: str, author: str | None
-) -> dict[str, Any]:
-    changes = event.get("changes")
-    return {
-        "goal_id": goal_id,
-        "on_date": event["on_date"],
-        "recorded_at": event.get("recorded_at") or stamp,
-        "author": event.get("author") or author,
-        "status": event.get("status"),
-        "progress": event.get("progress"),
-        "deadline": event.get("deadline"),
-        "deadline_text": event.get("deadline_text"),
-        "deadline_precision": event.get("deadline_precision"),
-        "note": event.get("note"),
-        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True) if changes else None,
-    }
-
-
 def _merge(
     db: Database,
     goal: PlannedGoal,
@@ -647,8 +532,8 @@ def _merge(
     result: ImportResult,
 ) -> None:
     """Bring an existing goal in line with the file, recording only what differs."""
-    current = services.goal_detail(db, ref=str(goal_id), as_of=date.max)
-    have_urls = {item["url"] for item in current["evidence"]}
+    current = store.read_goal(db, goal_id)
+    have_urls = current["evidence_urls"]
     to_add: list[dict[str, Any]] = []
     if goal.simple:
         wanted = goal.events[0]
@@ -685,28 +570,15 @@ def _merge(
         if value != current[name]
     }
     if changes:
-        sets = ", ".join(f"{name} = :{name}" for name in changes)
-        values = {
-            n: (json.dumps(c["to"], ensure_ascii=False) if n == "tags" else c["to"])
-            for n, c in changes.items()
-        }
-        db.execute(f"UPDATE goal SET {sets} WHERE id = :g", {**values, "g": goal_id})
+        store.update_fields(db, goal_id, {name: c["to"] for name, c in changes.items()})
         if to_add:
             to_add[-1]["changes"] = {**(to_add[-1].get("changes") or {}), **changes}
         else:
             to_add.append({"on_date": on.isoformat(), "changes": changes, "evidence": []})
-    for event in to_add:
-        event_id = services.insert_event(
-            db, goal_id=goal_id, event=_event_row(goal_id, event, stamp=stamp, author=author)
-        )
-        added = services.attach_evidence(
-            db, goal_id=goal_id, event_id=event_id, items=event.get("evidence") or []
-        )
-        have_urls.update(added)
-        result.events += 1
-        result.evidence += len(added)
+    written = store.append_events(db, goal_id, to_add, stamp=stamp, author=author)
+    result.events += written.events
+    result.evidence += written.evidence_count
     if to_add:
-        services.refresh_state(db, goal_id, stamp=stamp)
         result.updated += 1
     else:
         result.unchanged += 1

@@ -15,29 +15,9 @@ import orjson
 from tracker.csvsafe import escape_cell
 from tracker.domain import Goal
 from tracker.render.text import STATUS_COLORS, paint, table, terminal_safe, truncate, width
+from tracker.schema import GOAL_READ
 
-CSV_FIELDS = (
-    "id",
-    "key",
-    "title",
-    "title_original",
-    "description",
-    "owner",
-    "area",
-    "tags",
-    "source",
-    "source_url",
-    "announced",
-    "quote",
-    "status",
-    "progress",
-    "deadline",
-    "deadline_text",
-    "deadline_precision",
-    "original_deadline",
-    "overdue",
-    "evidence",
-)
+CSV_FIELDS = (*GOAL_READ, "overdue", "evidence")
 
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
