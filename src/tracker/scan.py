@@ -85,6 +85,8 @@ _LOCAL = re.compile(
     r"|[\u4e00-\u9fff]{2,3}(?:省|自治区)(?!级)|通信管理局|各地|多地|地方"
     r"|\b(?:province|provincial|municipal)\b"
 )
+_ISSUED_TITLE = re.compile(r"(?:印发|发布|公布|出台|颁布)[^《]{0,6}《([^》]{2,80})》")
+_DOC_NOUN = re.compile(r"指南|规划|标准|方案|意见|办法|名单|计划|目录|规范|条例")
 _FOREIGN = re.compile(
     r"韩国|日本|美国|欧盟|欧洲|印度|英国|德国|法国|\b(?:korea\w*|japan\w*|united states|u\.s\.|"
     r"american|european union|europe\w*|india\w*|britain|british|germany|german|france|french)\b"
@@ -99,9 +101,13 @@ _NEGATED = re.compile(r"(?:不|未|没有|并未|不会|无)(?:\S{0,2})$")
 
 # What the goal promises: a deliverable (a guide, a plan, a list of bases) can be achieved; a
 # continuing effort (持续培育, 加强…) can only make progress.
-_DELIVERABLE = re.compile(r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|成立|上线|推出")
+_DELIVERABLE = re.compile(
+    r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|成立|上线|推出|形成|\b(?:publish|issue|release|"
+    r"formulate|draw up|revise|build|set up|establish|designate|complete|adopt)\b"
+)
 _CONTINUING = re.compile(
-    r"持续|加强|强化|深入|健全|完善|推进|推动|建好|用好|探索|加快(?!修订|制定)|一批"
+    r"持续|加强|强化|深入|健全|完善|推进|推动|建好|用好|探索|加快(?!修订|制定)|一批|\b(?:continue|keep|"
+    r"strengthen|improve|promote|deepen|expand|accelerate|support|explore|increase|speed up)\b"
 )
 
 _DATE_PHRASE = re.compile(
@@ -312,6 +318,12 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
             signal, when = signal_of(folded[a:b], title=title, promise=goal.promise)
             judged.append((-score * _TELLS[signal], a, b, signal, when))
         _, a, b, signal, when = min(judged)
+        if (
+            signal in ("in_progress", "reaffirmed", "mentioned")
+            and _deliverable(goal.promise)
+            and _issued_in_title(title, goal.promise)
+        ):
+            signal = "achieved"  # the page is the issuing notice of what the goal promises
         best_score = max(score for score, _, _ in goal_hits)
         if signal == "mentioned" and best_score < MENTION_SCORE:
             continue  # a passing mention on a loose match is noise to the reviewer
@@ -390,8 +402,7 @@ def signal_of(sentence: str, *, title: str = "", promise: str = "") -> tuple[str
         return "in_progress", None
     done = _first_unplanned(_DONE, sentence)
     if done is not None:
-        deliverable = bool(_DELIVERABLE.search(promise)) and not _CONTINUING.search(promise)
-        return ("achieved" if deliverable else "in_progress"), None
+        return ("achieved" if _deliverable(promise) else "in_progress"), None
     started = _first_unplanned(_STARTED, sentence)
     if _LOCAL.search(sentence) or _LOCAL.search(title):
         # a province, city or local bureau taking up a national goal: work under way
@@ -403,6 +414,21 @@ def signal_of(sentence: str, *, title: str = "", promise: str = "") -> tuple[str
     if started is not None:
         return "in_progress", None
     return "mentioned", None
+
+
+def _deliverable(promise: str) -> bool:
+    """Whether a goal promises a thing that can be issued or completed (a guide, a plan, a
+    list of bases), not an effort that only goes on (持续培育, 加强…)."""
+    return bool(_DELIVERABLE.search(promise)) and not _CONTINUING.search(promise)
+
+
+def _issued_in_title(title: str, promise: str) -> bool:
+    """A title announcing that a document was issued (关于印发《…指南》的通知) whose kind of
+    document — guide, plan, standard… — is what the goal promises."""
+    m = _ISSUED_TITLE.search(title)
+    if m is None or _PLAN.search(title[: m.start()]):
+        return False
+    return any(noun in promise for noun in _DOC_NOUN.findall(m.group(1)))
 
 
 def _first_unplanned(cue: re.Pattern[str], sentence: str) -> re.Match[str] | None:

@@ -9,7 +9,8 @@ labelled document is scanned alone. Figures:
 - signal accuracy: labelled pairs proposed with the labelled signal (over the pairs found);
 - status accuracy, deadline accuracy: likewise for the proposed status and new deadline;
 - date accuracy: documents whose publication date scan found is the labelled one;
-- URL accuracy: documents whose URL scan found is the labelled one.
+- URL accuracy: documents whose URL scan found is the labelled one;
+- evidence kind accuracy: proposals with a link whose kind (official, news, data) is labelled.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Figures:
     right_deadlines: int = 0
     right_dates: int = 0
     right_urls: int = 0
+    kinds: int = 0  # proposals with an evidence link
+    right_kinds: int = 0
     problems: list[str] = field(default_factory=list)
 
     @staticmethod
@@ -68,6 +71,10 @@ class Figures:
     def url_accuracy(self) -> float:
         return self._ratio(self.right_urls, self.documents)
 
+    @property
+    def kind_accuracy(self) -> float:
+        return self._ratio(self.right_kinds, self.kinds)
+
     def summary(self) -> str:
         return (
             f"documents {self.documents}, labelled pairs {self.labelled}, proposed {self.proposed}"
@@ -79,6 +86,7 @@ class Figures:
             f" ({self.right_deadlines}/{self.right_pairs})"
             f"\ndate accuracy {self.date_accuracy:.3f} ({self.right_dates}/{self.documents})"
             f"\nURL accuracy {self.url_accuracy:.3f} ({self.right_urls}/{self.documents})"
+            f"\nevidence kind accuracy {self.kind_accuracy:.3f} ({self.right_kinds}/{self.kinds})"
         )
 
 
@@ -134,6 +142,14 @@ def _one(
     figures.proposed += len(proposals)
     figures.labelled += len(gold)
     for key, p in proposals.items():
+        if p.evidence is not None and item.get("kind"):
+            figures.kinds += 1
+            if p.evidence["kind"] == item["kind"]:
+                figures.right_kinds += 1
+            else:
+                figures.problems.append(
+                    f"{item['file']}: kind {p.evidence['kind']} != {item['kind']}"
+                )
         if key not in gold:
             figures.problems.append(f"{item['file']}: extra {key} ({p.signal}): {p.quote[:80]}")
             continue
