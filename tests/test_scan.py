@@ -313,3 +313,27 @@ def test_other_commands_do_not_import_scan_libraries(tmp_path: Path, args: list[
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_scan_service_reports_progress_per_document(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tracker import importing
+    from tracker.db import open_database
+    from tracker.reading.files import from_bytes
+    from tracker.scan import scan_documents
+
+    db = open_database(f"sqlite:///{tmp_path / 'p.db'}")
+    assert db is not None
+    try:
+        importing.import_file(db, FIXTURE, today=date(2026, 1, 21))
+        docs = [
+            from_bytes(ACHIEVED_PAGE.encode(), name="a.html"),
+            from_bytes("2026年3月1日\n无关的消息。".encode(), name="b.txt"),
+        ]
+        seen: list[tuple[int, int]] = []
+        result = scan_documents(db=db, documents=docs, on_progress=lambda d, t: seen.append((d, t)))
+        assert seen == [(1, 2), (2, 2)]
+        assert [p.key for p in result.proposals] == ["humanoid-robot-standards-guide"]
+    finally:
+        db.close()
