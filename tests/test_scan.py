@@ -337,3 +337,25 @@ def test_scan_service_reports_progress_per_document(tmp_path: Path) -> None:
         assert [p.key for p in result.proposals] == ["humanoid-robot-standards-guide"]
     finally:
         db.close()
+
+
+def test_a_date_line_is_not_part_of_the_quote_and_wrapped_lines_are() -> None:
+    from tracker.scan import sentences
+
+    text = (
+        "March 3, 2026\n"
+        "The ministry said the guide on humanoid robot standards would be issued\n"
+        "later this year. Work has begun.\n"
+        "- item one\n"
+        "2026年9月1日\n"
+        "據悉，指南的發佈時間推遲至2027年底。"
+    )
+    got = [text[a:b] for a, b, _ in sentences(text)]
+    assert got == [
+        "March 3, 2026",
+        "The ministry said the guide on humanoid robot standards would be issued\nlater this year.",
+        "Work has begun.",
+        "- item one",
+        "2026年9月1日",
+        "據悉，指南的發佈時間推遲至2027年底。",
+    ]

@@ -244,34 +244,45 @@ def _load_goals(db: Any) -> tuple[list[_Goal], list[dict[str, Any]]]:
 
 # --- one document ---------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(
-    r"[。！？!?；]+[”’」』\"]?|\n[ \t\u3000]*\n\s*|\n(?=[ \t]*(?:[-*+#>]|\d+[.、)]))"
-    r"|(?<=[。！？!?；：:”’」』\"）)])\n|\n(?=[^\n]{0,40}(?:\n|$))"
-    r"|(?<=[a-z0-9)\"”])\.(?=\s+[A-Z“\"(]|\s*$)"
-)
+_SENTENCE_END = re.compile(r"[。！？!?；]+[”’」』\"]?|(?<=[a-z0-9)\"”])\.(?=\s+[A-Z“\"(]|\s*$)")
+_LINE_END = re.compile(r"[。！？!?；：:”’」』\"）).]\s*$")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+#>|]|\d+[.、)]|[一二三四五六七八九十]+、)")
+_WRAP_WIDTH = 40  # a shorter line is a heading, a date line or a list entry, not wrapped prose
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """Whether the line break after `line` only wraps a plain-text paragraph."""
+    return (
+        len(line.strip()) > _WRAP_WIDTH
+        and not _LINE_END.search(line)
+        and bool(following.strip())
+        and not _LIST_ITEM.match(following)
+    )
 
 
 def sentences(text: str) -> list[tuple[int, int, int]]:
     """Sentence spans of a document's text, trimmed of spaces, each with its paragraph's
-    number. A line break ends a sentence after a full stop, before a list item or heading,
-    and at a blank line; otherwise it is the wrapping of a plain-text paragraph."""
-    out, start, para, paras = [], 0, 0, []
-    for m in _SENTENCE_END.finditer(text):
-        out.append((start, m.end()))
-        paras.append(para)
-        if "\n" in m.group():
-            para += 1
-        start = m.end()
-    out.append((start, len(text)))
-    paras.append(para)
+    number. A line break ends a sentence (and a paragraph) unless it only wraps a long line of
+    prose; a date line or a heading is never joined to the text after it."""
+    lines = text.split("\n")
+    blocks: list[tuple[int, int]] = []  # (start, end) of paragraphs
+    start = pos = 0
+    for n, line in enumerate(lines):
+        end = pos + len(line)
+        if n + 1 == len(lines) or not _wrapped(line, lines[n + 1]):
+            blocks.append((start, end))
+            start = end + 1
+        pos = end + 1
     spans = []
-    for (a, b), p in zip(out, paras, strict=True):
-        while a < b and text[a] in " \t\n\u3000":
-            a += 1
-        while b > a and text[b - 1] in " \t\n\u3000":
-            b -= 1
-        if b - a >= 4:
-            spans.append((a, b, p))
+    for para, (bs, be) in enumerate(blocks):
+        cuts = [m.end() for m in _SENTENCE_END.finditer(text, bs, be)]
+        for a, b in zip([bs, *cuts], [*cuts, be], strict=True):
+            while a < b and text[a] in " \t\n\u3000":
+                a += 1
+            while b > a and text[b - 1] in " \t\n\u3000":
+                b -= 1
+            if b - a >= 4:
+                spans.append((a, b, para))
     return spans
 
 
