@@ -331,6 +331,15 @@ _EDGE = "批的和与及等对在为个项家类之其各了是将已"
 _STOP_EN = GENERIC_EN
 
 
+def _english(folded: str) -> str:
+    """English names the goals abbreviate, as the abbreviation (small and medium-sized
+    enterprises → sme)."""
+    if folded.isascii() or re.search(r"[a-z]{3}", folded):
+        for pattern, term in _EN_SYNONYMS:
+            folded = pattern.sub(term, folded)
+    return folded
+
+
 def terms(folded: str) -> set[str]:
     """The terms of folded text: Chinese character pairs, English word stems, digit-letter
     words (6g, 5g)."""
@@ -339,10 +348,7 @@ def terms(folded: str) -> set[str]:
         if len(run) == 1:
             continue
         out.update(run[i : i + 2] for i in range(len(run) - 1))
-    if folded.isascii() or re.search(r"[a-z]{3}", folded):
-        for pattern, term in _EN_SYNONYMS:
-            folded = pattern.sub(term, folded)
-    for word in _WORD.findall(folded):
+    for word in _WORD.findall(_english(folded)):
         if len(word) >= 2 or word.isdigit():
             out.add(_stem(word))
     return out
@@ -412,7 +418,8 @@ class Matcher:
             en_total = sum(en_weights.values()) or 1.0
             sig = sigs.setdefault(tuple(texts), len(sigs))
             words = [
-                [_stem(w) for w in _WORD.findall(t) if len(w) >= 2 or w.isdigit()] for t in texts
+                [_stem(w) for w in _WORD.findall(_english(t)) if len(w) >= 2 or w.isdigit()]
+                for t in texts
             ]
             self.goals.append(_Goal(i, texts, weights, sig, words))
             for term, w in weights.items():
