@@ -359,3 +359,15 @@ def test_a_date_line_is_not_part_of_the_quote_and_wrapped_lines_are() -> None:
         "2026年9月1日",
         "據悉，指南的發佈時間推遲至2027年底。",
     ]
+
+
+def test_english_delay_keeps_the_documents_words(loaded: Invoke, tmp_path: Path) -> None:
+    doc = write(
+        tmp_path,
+        "delay-en.txt",
+        "September 10, 2026\nChina has postponed the release of its 15th Five-Year Plan for "
+        "promoting SME development to June 2027, officials said.\n",
+    )
+    (event,) = events(draft(loaded("scan", str(doc))))["sme-15th-fyp-plan"]
+    assert event["scan"]["signal"] == "delayed"
+    assert (event["deadline"], event["deadline_text"]) == ("2027-06-30", "June 2027")

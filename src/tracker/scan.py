@@ -327,6 +327,9 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
         judged: list[tuple[float, int, int, str, str | None]] = []
         for score, a, b in goal_hits:
             signal, when = signal_of(folded[a:b], title=title, promise=goal.promise)
+            if when is not None:  # the document's own words (folding kept the offsets)
+                at = a + folded[a:b].rfind(when)
+                when = doc.text[at : at + len(when)]
             judged.append((-score * _TELLS[signal], a, b, signal, when))
         _, a, b, signal, when = min(judged)
         if (
