@@ -229,11 +229,15 @@ def reduce_html(source: str) -> Page:
     url = url or _meta(tree, "property", "og:url") or _meta(tree, "name", "og:url")
     published = _published(tree)
     _drop_furniture(tree)
-    root = None
+    # the first container kind the page uses (an <article>, gov.cn's UCAP-CONTENT…), and of
+    # several such containers the one with the most text: a ".content" sidebar box loses
+    root, size = None, 0
     for selector in _MAIN:
-        node = tree.css_first(selector)
-        if node is not None and len((node.text() or "").strip()) >= 40:
-            root = node
+        for node in tree.css(selector):
+            length = len((node.text() or "").strip())
+            if length >= 40 and length > size:
+                root, size = node, length
+        if root is not None:
             break
     if root is None:
         root = tree.body or tree.root
