@@ -175,7 +175,7 @@ def test_expand_directories_and_missing_paths(tmp_path: Path) -> None:
 
 def test_of_several_content_boxes_the_largest_is_the_article() -> None:
     page = reduce_html(
-        "<html><body><div class='content'>热门推荐：人形机器人开源社区建设提速，第二阶段6G技术试验进展顺利</div>"
+        "<html><body><div class='content'>热门推荐：人形机器人开源社区建设提速，第二阶段6G技术试验进展顺利，万兆光网试点名单公布，专精特新赋能中心首批试点</div>"
         "<div class='content'><p>正文第一段，介绍了工业和信息化部发布的指南及其主要内容和适用范围。</p>"
         "<p>正文第二段，说明了下一步的工作安排和各地的落实情况，以及相关配套措施。</p></div>"
         "</body></html>"
