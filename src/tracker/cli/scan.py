@@ -20,6 +20,7 @@ def scan(
             help="Follow-up documents: .txt, .md or .html files, directories of them, or - "
             "for stdin.",
             show_default=False,
+            metavar="PATH",
         ),
     ],
     url: Annotated[
