@@ -23,6 +23,8 @@ run tracker scan fixtures/followups/ --format table   # imported: nothing new to
 run tracker update 6g-phase2-trials --status in_progress --progress 30 --on 2026-03-01 \
     --evidence https://www.miit.gov.cn/ --evidence-title "MIIT: phase-two 6G trials under way" \
     --note "Trial networks opened to operators"
+run tracker update humanoid-robot-standards-guide --status achieved --on 2026-05-20 \
+    --evidence https://www.sac.gov.cn/ --evidence-title "Standardization system guide published"
 run tracker update sme-classification-standards-revision --deadline "2027年6月" --on 2026-06-15 \
     --note "Revision pushed to mid-2027"
 run tracker list --as-of 2026-06-30
