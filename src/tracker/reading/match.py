@@ -363,7 +363,6 @@ class _Goal:
     index: int
     texts: list[str]  # folded title_original, quote, title, tags, description
     weights: dict[str, float]  # term → weight (idf × field weight × generic factor)
-    sig: int  # goals with the same texts share it (their phrases are the same)
     words: list[list[str]]  # each text's English word stems, computed once
 
 
@@ -402,8 +401,10 @@ class Matcher:
         limit = max(50, int(max_df * n))
         self.goals: list[_Goal] = []
         sigs: dict[tuple[str, ...], int] = {}
-        # term → (goal, share of the goal's Chinese weight, share of its English weight)
+        # term → (text signature, share of the goal's Chinese weight, share of its English
+        # weight): goals with the same texts have the same weights, so they share one posting
         self.index: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        self.members: list[list[int]] = []  # signature → the goals that have those texts
         for i, (texts, core_terms, aux_terms) in enumerate(raw):
             weights: dict[str, float] = {}
             for term, field in [(t, 1.0) for t in core_terms] + [(t, 0.5) for t in aux_terms]:
@@ -417,15 +418,20 @@ class Matcher:
             }
             en_total = sum(en_weights.values()) or 1.0
             sig = sigs.setdefault(tuple(texts), len(sigs))
+            if sig < len(self.members):  # the same texts as an earlier goal: same postings
+                self.members[sig].append(i)
+                self.goals.append(self.goals[self.members[sig][0]])
+                continue
+            self.members.append([i])
             words = [
                 [_stem(w) for w in _WORD.findall(_english(t)) if len(w) >= 2 or w.isdigit()]
                 for t in texts
             ]
-            self.goals.append(_Goal(i, texts, weights, sig, words))
+            self.goals.append(_Goal(i, texts, weights, words))
             for term, w in weights.items():
                 zh = w / zh_total if not term.isascii() or _DIGITS.search(term) else 0.0
                 en = en_weights[term] / en_total if term in en_weights else 0.0
-                self.index[term].append((i, zh, en))
+                self.index[term].append((sig, zh, en))
 
     def match(
         self, passage_terms: set[str], *, min_score: float, context: set[str] | None = None
@@ -436,31 +442,31 @@ class Matcher:
         zh_acc: dict[int, float] = defaultdict(float)
         en_acc: dict[int, float] = defaultdict(float)
         for term in passage_terms:
-            for goal, zh, en in self.index.get(term, ()):
-                zh_acc[goal] += zh
-                en_acc[goal] += en
-        out = []
-        cache: dict[tuple[int, bool], list[str]] = {}
-        for goal in zh_acc.keys() | en_acc.keys():
-            score = max(zh_acc.get(goal, 0.0), en_acc.get(goal, 0.0))
+            for sig, zh, en in self.index.get(term, ()):
+                zh_acc[sig] += zh
+                en_acc[sig] += en
+        out: list[Match] = []
+        for sig in zh_acc.keys() | en_acc.keys():
+            score = max(zh_acc.get(sig, 0.0), en_acc.get(sig, 0.0))
             if score < _STRONG_SHARE * min_score:
                 continue
-            phrases = self._phrases(goal, passage_terms, False, cache)
+            goal = self.members[sig][0]
+            phrases = self.phrases(goal, passage_terms)
             if not phrases:
                 continue
             # a long phrase, or one naming only this goal, is strong evidence: a lower share
             # of the goal's terms will do
             long = any(_long(p) for p in phrases)
             exclusive = any(self._exclusive(p) for p in phrases)
-            wider = (
-                self._phrases(goal, passage_terms | context, True, cache) if context else phrases
-            )
-            two = sum(_phrase_count(p) for p in wider) >= 2
+            two = sum(_phrase_count(p) for p in phrases) >= 2
+            if not two and context:  # the second phrase may be in the paragraph
+                wider = self.phrases(goal, passage_terms | context)
+                two = sum(_phrase_count(p) for p in wider) >= 2
             if score < min_score and not (long or (exclusive and two)):
                 continue
             if long or two or (exclusive and score >= 2 * min_score):
-                out.append(Match(goal, round(score, 4), tuple(phrases)))
-        out.sort(key=lambda m: -m.score)
+                out.extend(Match(g, round(score, 4), tuple(phrases)) for g in self.members[sig])
+        out.sort(key=lambda m: (-m.score, m.goal))
         return out
 
     def _exclusive(self, phrase: str) -> bool:
@@ -468,19 +474,6 @@ class Matcher:
         if len(phrase) < 4 or not _HAN.search(phrase):
             return False
         return all(self.df.get(phrase[i : i + 2], 0) == 1 for i in range(len(phrase) - 1))
-
-    def _phrases(
-        self,
-        goal: int,
-        passage_terms: set[str],
-        wide: bool,
-        cache: dict[tuple[int, bool], list[str]],
-    ) -> list[str]:
-        """`phrases`, once per distinct goal text within one passage."""
-        key = (self.goals[goal].sig, wide)
-        if key not in cache:
-            cache[key] = self.phrases(goal, passage_terms)
-        return cache[key]
 
     def phrases(self, goal: int, passage_terms: set[str]) -> list[str]:
         """The separate phrases of the goal's text the passage shares, generic ones left out."""
