@@ -248,3 +248,8 @@ def overdue_sql(alias: str, bound: str) -> str:
     (NULL deadline or status is never overdue, as in Python)."""
     finals = ", ".join(f"'{s}'" for s in sorted(FINAL_STATUSES))
     return f"{alias}.deadline < {bound} AND {alias}.status NOT IN ({finals})"
+
+
+def slip_days(old: str, new: str) -> int:
+    """Days a deadline moved, from ISO day `old` to `new` (negative: brought forward)."""
+    return (date.fromisoformat(new) - date.fromisoformat(old)).days

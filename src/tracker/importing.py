@@ -34,6 +34,7 @@ from tracker.domain import (
     validate_progress,
 )
 from tracker.errors import BadInputError, ImportFileError
+from tracker.schema import EVENT_STATE
 
 FORMATS = ("json", "yaml", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -453,18 +454,7 @@ def validate_items(
             effective = announced
         state = {
             "on": effective,
-            **{
-                k: raw.get(k)
-                for k in (
-                    "status",
-                    "progress",
-                    "deadline",
-                    "deadline_text",
-                    "deadline_precision",
-                    "note",
-                    "evidence",
-                )
-            },
+            **{k: raw.get(k) for k in (*EVENT_STATE, "note", "evidence")},
         }
         if state["status"] in (None, "") and not stored:
             state["status"] = "not_started"
@@ -564,11 +554,7 @@ def _merge(
                 stored[fp] -= 1
                 continue
             to_add.append(event)
-    changes = {
-        name: {"from": current[name], "to": value}
-        for name, value in goal.fields.items()
-        if value != current[name]
-    }
+    changes = store.changed_fields(current, goal.fields)
     if changes:
         store.update_fields(db, goal_id, {name: c["to"] for name, c in changes.items()})
         if to_add:

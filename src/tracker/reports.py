@@ -22,7 +22,7 @@ from typing import Any
 
 from tracker import history
 from tracker.db import Database
-from tracker.domain import FINAL_STATUSES, STATUSES, Goal, overdue_before
+from tracker.domain import FINAL_STATUSES, STATUSES, Goal, overdue_before, slip_days
 from tracker.quarters import Quarter, quarter_of
 
 Progress = Callable[[str], None]
@@ -434,11 +434,6 @@ def _first_quarter(db: Database, ids: set[int], as_of: date) -> Quarter:
     return quarter_of(date.fromisoformat(min(firsts))) if firsts else quarter_of(as_of)
 
 
-def _slip(old: str, new: str) -> str:
-    days = (date.fromisoformat(new) - date.fromisoformat(old)).days
-    return f"{'+' if days > 0 else ''}{days} days"
-
-
 def _changes(
     db: Database,
     goals: Sequence[Goal],
@@ -512,7 +507,7 @@ def _changes(
                         "deadline",
                         old,
                         new_deadline,
-                        _slip(old, new_deadline) if old else None,
+                        f"{slip_days(old, new_deadline):+d} days" if old else None,
                     )
                 )
         for url, title in evidence.get(eid, []):

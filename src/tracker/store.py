@@ -186,6 +186,18 @@ def lock_goal(db: Database, goal_id: int, *, stamp: str) -> None:
     db.execute("UPDATE goal SET updated_at = :s WHERE id = :g", {"s": stamp, "g": goal_id})
 
 
+def changed_fields(
+    current: Mapping[str, Any], wanted: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """`{name: {"from": stored, "to": new}}` for the wanted fields that differ: what an event's
+    `changes` records and update_fields then writes."""
+    return {
+        name: {"from": current[name], "to": value}
+        for name, value in wanted.items()
+        if value != current[name]
+    }
+
+
 def update_fields(db: Database, goal_id: int, values: Mapping[str, Any]) -> None:
     """Set descriptive fields (GOAL_FIELDS) of a goal to new values."""
     if not values:
