@@ -319,7 +319,7 @@ def test_scan_service_reports_progress_per_document(tmp_path: Path) -> None:
     from datetime import date
 
     from tracker import importing
-    from tracker.db import open_database
+    from tracker.migrations import open_database
     from tracker.reading.files import from_bytes
     from tracker.scan import scan_documents
 

@@ -52,7 +52,7 @@ SHARED_WORDS = [
 @pytest.mark.parametrize("word", SHARED_WORDS)
 def test_no_match_on_one_shared_word(tmp_path: Path, word: str) -> None:
     from tracker import importing
-    from tracker.db import open_database
+    from tracker.migrations import open_database
     from tracker.reading.files import from_bytes
     from tracker.scan import scan_documents
 

@@ -102,7 +102,7 @@ def evaluate(labels: Path, *, fixture: Path, root: Path) -> Figures:
     import yaml
 
     from tracker import importing
-    from tracker.db import open_database
+    from tracker.migrations import open_database
     from tracker.reading import read_paths
     from tracker.scan import scan_documents
 
