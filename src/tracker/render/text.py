@@ -95,7 +95,8 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
     from tabulate import tabulate
 
     return tabulate(
-        [[_cell(c) for c in row] for row in rows],
+        # One isprintable() per row: the common case, a row with nothing to escape, goes as is.
+        [row if "".join(map(str, row)).isprintable() else [_cell(c) for c in row] for row in rows],
         headers=[str(_cell(h)) for h in headers],
         tablefmt="simple",
         disable_numparse=True,
