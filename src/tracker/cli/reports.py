@@ -177,7 +177,7 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            help="markdown, html, json, csv, or pdf (A4; needs the pdf extra and -o FILE).",
+            help="markdown, html, json, csv, or pdf (A4, binary: -o FILE or a pipe; pdf extra).",
         ),
     ] = "markdown",
     output: Output = None,
