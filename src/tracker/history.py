@@ -16,36 +16,18 @@ from datetime import date
 from sys import intern
 from typing import Any
 
+from tracker import schema
 from tracker.db import Database
-from tracker.domain import FINAL_STATUSES, Goal
+from tracker.domain import Goal, overdue_before, overdue_sql
+from tracker.schema import EVENT_STATE, GOAL_READ
 
-GOAL_FIELDS = (
-    "id",
-    "key",
-    "title",
-    "title_original",
-    "description",
-    "owner",
-    "area",
-    "tags",
-    "source",
-    "source_url",
-    "announced",
-    "quote",
-)
-STATE_FIELDS = (
-    "status",
-    "progress",
-    "deadline",
-    "deadline_text",
-    "deadline_precision",
-    "original_deadline",
-)
-_TAGS = GOAL_FIELDS.index("tags")  # stored as a JSON list
+GOAL_FIELDS = ("id", "key", *schema.GOAL_FIELDS)
+STATE_FIELDS = schema.GOAL_STATE
+_TAGS = GOAL_READ.index("tags")  # stored as a JSON list
 # Columns whose values repeat across goals (statuses, areas, dates …): interned as they are
-# read, they take ~60 MiB less for 100k goals (a report at 100k stays within its memory budget).
+# read, so a report on 100k goals stays within its memory budget (bench/README.md).
 _REPEATED = tuple(
-    (GOAL_FIELDS + STATE_FIELDS).index(name)
+    GOAL_READ.index(name)
     for name in (
         "owner",
         "area",
@@ -60,10 +42,8 @@ _REPEATED = tuple(
     )
 )
 _GOAL_COLS = ", ".join(f"g.{name}" for name in GOAL_FIELDS)
-_FINAL_SQL = ", ".join(f"'{s}'" for s in sorted(FINAL_STATUSES))
 
-_CACHED = f"""SELECT {_GOAL_COLS}, g.status, g.progress, g.deadline, g.deadline_text,
-  g.deadline_precision, g.original_deadline FROM goal g"""
+_CACHED = f"""SELECT {_GOAL_COLS}, {", ".join(f"g.{name}" for name in STATE_FIELDS)} FROM goal g"""
 
 
 def _latest(field: str, first: bool = False) -> str:
@@ -78,7 +58,7 @@ def _latest(field: str, first: bool = False) -> str:
 
 # Each field from the event that last set it; goals with no event on or before :as_of drop out
 # (the inner join). Per-goal index lookups: a filtered list touches only its goals' events,
-# and 10k goals take a third of the time of ranking every event with window functions.
+# and a whole list is faster than ranking every event with window functions (bench/README.md).
 _DERIVED_BASE = f"""SELECT {_GOAL_COLS}, st.status, pr.progress, dl.deadline, dl.deadline_text,
   dl.deadline_precision, od.deadline AS original_deadline
 FROM goal g
@@ -150,7 +130,7 @@ def _state_where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[
             names.append(f":st{i}")
         clauses.append(f"s.status IN ({', '.join(names)})")
     if filters.overdue:
-        clauses.append(f"s.deadline < :as_of AND s.status NOT IN ({_FINAL_SQL})")
+        clauses.append(overdue_sql("s", ":as_of"))
     if filters.due_before:
         params["due_before"] = filters.due_before.isoformat()
         clauses.append("s.deadline < :due_before")
@@ -232,7 +212,8 @@ def goals_as_of(
     sql, params = goals_query(
         as_of=as_of, filters=filters or Filters(), sort=sort, cached=_uses_cache(db, as_of)
     )
-    return [row_to_goal(row, as_of) for row in db.all(sql, params)]
+    bound = as_of.isoformat()
+    return [_goal(row, bound) for row in db.all(sql, params)]
 
 
 def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:
@@ -248,7 +229,16 @@ def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:
 
 
 def row_to_goal(row: Sequence[Any], as_of: date) -> Goal:
-    """A row of GOAL_FIELDS + STATE_FIELDS, which are Goal's first fields in the same order."""
+    """A goal from a row of the columns schema.GOAL_READ (tags decoded, overdue computed)."""
+    return _goal(row, as_of.isoformat())
+
+
+def _goal(row: Sequence[Any], bound: str) -> Goal:
+    """row_to_goal with the as-of day as ISO text (computed once per query, not per row).
+
+    The row holds the columns named by schema.GOAL_READ, which are Goal's fields in the same
+    order (tests/test_schema.py), so it is passed as it stands: building a dict per row to
+    pass them by keyword doubled the time `list` spends per goal (bench/README.md)."""
     values = list(row)
     for i in _REPEATED:  # one object per distinct value: 100k goals hold a few hundred
         if values[i] is not None:
@@ -256,16 +246,19 @@ def row_to_goal(row: Sequence[Any], as_of: date) -> Goal:
     tags = values[_TAGS]
     values[_TAGS] = [intern(tag) for tag in json.loads(tags)] if tags and tags != "[]" else []
     goal = Goal(*values)
-    goal.overdue = (
-        goal.deadline is not None
-        and goal.deadline < as_of.isoformat()
-        and goal.status not in FINAL_STATUSES
-    )
+    goal.overdue = overdue_before(goal.deadline, goal.status, bound)
     return goal
 
 
-@dataclass
+@dataclass(slots=True)
 class FoldedState:
+    """A goal's state after some of its events: the one rule of "state as of a date".
+
+    Each field is the value of the latest event (in date, then recording, order) that set it;
+    `original_deadline` is the first deadline ever set. The SQL of this module
+    (`_DERIVED`) and the quarterly scan (reports.py) give the same answer; tests/test_history.py
+    holds them to it."""
+
     status: str | None = None
     progress: int | None = None
     deadline: str | None = None
@@ -273,19 +266,30 @@ class FoldedState:
     deadline_precision: str | None = None
     original_deadline: str | None = None
 
+    def apply(
+        self,
+        status: str | None,
+        progress: int | None = None,
+        deadline: str | None = None,
+        deadline_text: str | None = None,
+        deadline_precision: str | None = None,
+    ) -> None:
+        """One more event (its schema.EVENT_STATE values; None: not set by it)."""
+        if status is not None:
+            self.status = status
+        if progress is not None:
+            self.progress = progress
+        if deadline is not None:
+            self.deadline = deadline
+            self.deadline_text = deadline_text
+            self.deadline_precision = deadline_precision
+            if self.original_deadline is None:
+                self.original_deadline = deadline
+
 
 def fold_events(events: Iterable[Mapping[str, Any]]) -> FoldedState:
-    """The state after `events` (given in (on, recording) order) — the same rule as the SQL."""
+    """The state after `events` (given in (on, recording) order)."""
     state = FoldedState()
     for event in events:
-        if event.get("status") is not None:
-            state.status = event["status"]
-        if event.get("progress") is not None:
-            state.progress = event["progress"]
-        if event.get("deadline") is not None:
-            state.deadline = event["deadline"]
-            state.deadline_text = event.get("deadline_text")
-            state.deadline_precision = event.get("deadline_precision")
-            if state.original_deadline is None:
-                state.original_deadline = event["deadline"]
+        state.apply(*(event.get(name) for name in EVENT_STATE))
     return state
