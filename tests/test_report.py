@@ -236,7 +236,7 @@ def test_output_file_and_notice(history: History, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "unknown format"),
+        (["--format", "docx"], "unknown format"),
         (["--as-of", "yesterday-ish"], "--as-of"),
         (["--status", "nope"], "unknown status"),
         (["--due-within", "soon"], "--due-within"),

@@ -379,3 +379,10 @@ def tracked_texts(db: Database) -> list[dict[str, str | None]]:
         {"key": k, "title": t, "title_original": o, "quote": q}
         for k, t, o, q in db.all("SELECT key, title, title_original, quote FROM goal ORDER BY id")
     ]
+
+
+def database_identity(db: Database) -> str:
+    """What tells this database from another that holds the same keys: the stamp of its first
+    goal (goals are never deleted, so it never changes). Calendar UIDs are built from it."""
+    first = db.scalar("SELECT MIN(created_at) FROM goal")
+    return str(first) if first else "empty"

@@ -30,7 +30,7 @@ from tracker.errors import BadInputError
 from tracker.quarters import Quarter
 
 QUARTERLY_FORMATS = ("table", "json", "csv", "markdown")
-REPORT_FORMATS = ("markdown", "html", "json", "csv")
+REPORT_FORMATS = ("markdown", "html", "json", "csv", "pdf")
 
 Output = Annotated[
     Path | None,
@@ -173,7 +173,12 @@ def quarterly(
 def report(
     as_of: AsOf = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="markdown, html, json or csv.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown, html, json, csv, or pdf (A4, binary: -o FILE or a pipe; pdf extra).",
+        ),
     ] = "markdown",
     output: Output = None,
     status: StatusFilter = None,
@@ -200,15 +205,25 @@ def report(
         search=search,
     )
     day = common.parse_day(as_of, "--as-of") or common.today()
+    if fmt == "pdf":
+        if (output is None or str(output) == "-") and common.stdout_is_tty():
+            raise BadInputError("--format pdf is binary: give --output FILE or redirect stdout")
+        from tracker.render.report_pdf import load_weasyprint
+
+        load_weasyprint()  # before any work: without it, say how to install it and stop
     progress = StderrProgress()
     try:
         with common.require_db() as db:
             result = reports.build_report(db, as_of=day, filters=filters, progress=progress)
         progress("rendering")
-        if fmt == "html":
+        if fmt == "pdf":
+            from tracker.render.report_pdf import report_pdf
+
+            chunks: Iterable[str | bytes] = (report_pdf(result),)
+        elif fmt == "html":
             from tracker.render.report_html import report_html_chunks
 
-            chunks: Iterable[str] = report_html_chunks(result)
+            chunks = report_html_chunks(result)
         else:
             from tracker.render import report as render
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,8 +18,12 @@ from tracker.cli.options import (
     TagFilter,
     build_filters,
 )
+from tracker.errors import BadInputError
 
-EXPORT_FORMATS = ("json", "yaml", "csv")
+if TYPE_CHECKING:
+    from tracker.history import Filters
+
+EXPORT_FORMATS = ("json", "yaml", "csv", "ics")
 
 
 def import_goals(
@@ -59,7 +64,12 @@ def import_goals(
 
 
 def export_goals(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, yaml or csv.")] = "json",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="json, yaml, csv, or ics (a calendar of open goals' deadlines)."
+        ),
+    ] = "json",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (default stdout).")
     ] = None,
@@ -68,10 +78,26 @@ def export_goals(
     owner: OwnerFilter = None,
     tag: TagFilter = None,
     search: Search = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only overdue goals (ics only).")
+    ] = False,
+    due_before: Annotated[
+        str | None, typer.Option(help="Only deadlines before DATE (YYYY-MM-DD; ics only).")
+    ] = None,
+    due_within: Annotated[
+        str | None, typer.Option(help="Only deadlines in the next DAYS days (ics only).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="ics: goals open on DATE (YYYY-MM-DD), as they stood then; default today.",
+        ),
+    ] = None,
 ) -> None:
-    """Export goals with their full history and evidence (re-importable)."""
+    """Export goals with their full history and evidence (re-importable), or their deadlines as
+    a calendar (--format ics)."""
     from tracker import services
-    from tracker.render import goals as render
 
     fmt = common.choice(fmt, EXPORT_FORMATS, "format")
     filters = build_filters(
@@ -79,11 +105,30 @@ def export_goals(
         area=area,
         owner=owner,
         tag=tag,
-        overdue=False,
-        due_before=None,
-        due_within=None,
+        overdue=overdue,
+        due_before=due_before,
+        due_within=due_within,
         search=search,
     )
+    if fmt == "ics":
+        _export_ics(filters, common.parse_day(as_of, "--as-of") or common.today(), output)
+        return
+    used = [
+        name
+        for name, value in (
+            ("--as-of", as_of),
+            ("--overdue", overdue or None),
+            ("--due-before", due_before),
+            ("--due-within", due_within),
+        )
+        if value is not None
+    ]
+    if used:
+        raise BadInputError(
+            f"{', '.join(used)}: only with --format ics (the other formats export every goal's full history)"
+        )
+    from tracker.render import goals as render
+
     with common.require_db() as db, db.snapshot():
         goals = services.export_goals(db, as_of=common.today(), filters=filters)
     if fmt == "csv":
@@ -93,3 +138,19 @@ def export_goals(
     else:
         chunks = render.json_document_chunks("goals", goals)
     common.write_output_chunks(chunks, output)
+
+
+def _export_ics(filters: Filters, as_of: date, output: Path | None) -> None:
+    from tracker import services
+    from tracker.render.ics import calendar_goals, goals_ics
+
+    with common.require_db() as db, db.snapshot():
+        goals = services.list_goals(db, as_of=as_of, filters=filters, sort="deadline")
+        identity = services.database_identity(db)
+    calendar = goals_ics(goals, as_of=as_of, database_id=identity)
+    common.write_output_chunks((calendar,), output)
+    if output is not None and str(output) != "-":
+        n = len(calendar_goals(goals))
+        common.note(
+            f"{n} deadline{'s' if n != 1 else ''} of open goals on {as_of} written to {output}"
+        )
