@@ -24,8 +24,9 @@ def _eager_app() -> typer.Typer:
     eager = typer.Typer(
         cls=TyperGroup,
         help=app.info.help,
+        epilog=app.info.epilog,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -36,7 +37,7 @@ def _eager_app() -> typer.Typer:
         if isinstance(target, typer.Typer):
             eager.add_typer(target, name=name)
         else:
-            eager.command(name)(target)
+            eager.command(name, epilog=main.epilog(main.EXAMPLES[name]))(target)
     return eager
 
 
@@ -52,7 +53,7 @@ def test_help_is_what_typer_would_print(args: tuple[str, ...]) -> None:
 
 
 def test_help_lists_every_command_in_order() -> None:
-    listed = _help(app).split("Commands:\n", 1)[1].splitlines()
+    listed = _help(app).split("Commands:\n", 1)[1].split("\n\n")[0].splitlines()
     assert [line.split()[0] for line in listed] == list(COMMANDS)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,31 +16,41 @@ from tracker.cli.options import (
     StatusFilter,
     TagFilter,
     build_filters,
+    format_option,
 )
+from tracker.cli.progress import Progress, progress
 
 EXPORT_FORMATS = ("json", "yaml", "csv")
+# What `import` reads (tracker.importing checks it): the interchange formats.
+IMPORT_FORMATS = ("json", "yaml", "csv")
 
 
 def import_goals(
-    file: Annotated[Path, typer.Argument(help="JSON, YAML or CSV file (UTF-8).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON, YAML or CSV file (UTF-8).")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="json, yaml or csv (default: from the file name)."),
+        format_option(IMPORT_FORMATS, "Input format", note=" (default: from the file name)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
     ] = False,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Date for changes to goals that already exist (default today)."),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="Date for changes to goals that already exist (default today).",
+        ),
     ] = None,
-    author: Annotated[str | None, typer.Option(help="Who records this import.")] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Who records this import.")
+    ] = None,
 ) -> None:
     """Import goals (all or nothing); importing the same file twice changes nothing."""
     from tracker import importing
 
     effective = common.parse_day(on, "--on")
-    with common.require_db() as db:
+    with common.require_db() as db, progress(label="import") as bar:
         result = importing.import_file(
             db,
             file,
@@ -49,6 +59,7 @@ def import_goals(
             on=effective,
             today=common.today(),
             author=common.author(author),
+            on_progress=bar.step,
         )
     verb = "would import" if dry_run else "imported"
     common.note(
@@ -59,9 +70,10 @@ def import_goals(
 
 
 def export_goals(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, yaml or csv.")] = "json",
+    fmt: Annotated[str, format_option(EXPORT_FORMATS)] = "json",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (default stdout)."),
     ] = None,
     status: StatusFilter = None,
     area: AreaFilter = None,
@@ -84,12 +96,27 @@ def export_goals(
         due_within=None,
         search=search,
     )
-    with common.require_db() as db, db.snapshot():
-        goals = services.export_goals(db, as_of=common.today(), filters=filters)
-    if fmt == "csv":
-        chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
-    elif fmt == "yaml":
-        chunks = (render.to_yaml({"goals": goals}),)
-    else:
-        chunks = render.json_document_chunks("goals", goals)
-    common.write_output_chunks(chunks, output)
+    to_file = output is not None and str(output) != "-"
+    with progress(label="export") as bar:
+        with common.require_db() as db, db.snapshot():
+            goals = services.export_goals(
+                db, as_of=common.today(), filters=filters, on_progress=bar.step
+            )
+        bar.step("writing", 0, len(goals))
+        if fmt == "csv":
+            chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
+        elif fmt == "yaml":
+            chunks = (render.to_yaml({"goals": goals}),)
+        else:
+            chunks = render.json_document_chunks("goals", _counted(goals, bar))
+        if to_file:  # JSON is rendered while it is written: part of the work the bar shows
+            common.write_output_chunks(chunks, output)
+    if not to_file:  # a terminal on stdout gets the document once the bar is gone
+        common.write_output_chunks(chunks, output)
+
+
+def _counted(goals: list[dict[str, Any]], bar: Progress) -> Iterator[dict[str, Any]]:
+    for done, goal in enumerate(goals, 1):
+        yield goal
+        if done % 100 == 0 or done == len(goals):
+            bar.step("writing", done, len(goals))
