@@ -220,3 +220,72 @@ def test_install_completion_writes_the_users_bash_setup(tmp_path: Path) -> None:
     script = tmp_path / ".bash_completions" / "tracker.sh"
     assert "_TRACKER_COMPLETE=complete_bash" in script.read_text()
     assert str(script) in (tmp_path / ".bashrc").read_text()
+
+
+# --- the fast path answers as typer would, without typer ---------------------------------------
+FAST_LINES = [
+    "tracker ",
+    "tracker ex",
+    "tracker update huma",
+    "tracker --db {db} show humanoid-robot-s",
+    "tracker -q update 2",
+    "tracker list --status in_progress,",
+    "tracker list -s In",
+    "tracker quarterly -f ",
+    "tracker extract notice.txt --format y",
+    "tracker list --area ",
+    "tracker list --owner MIIT",
+    "tracker update humanoid-robot-safety-testing --add-tag ",
+    "tracker update humanoid-robot-safety-testing --status a",
+    "tracker update humanoid-robot-safety-testing --evidence-kind ",
+    "tracker quarterly --sort pro",
+]
+
+
+def _env(shell: str, line: str) -> dict[str, str]:
+    if shell == "bash":
+        words = line.split()
+        cword = len(words) if line.endswith(" ") else len(words) - 1
+        return {"_TRACKER_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(cword)}
+    env = {"_TRACKER_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
+    if shell == "fish":
+        env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    return env
+
+
+def _typer_answer(env: dict[str, str]) -> str:
+    """typer's full path, in-process (the fast path lives in the entry point, not in the app)."""
+    from typer.testing import CliRunner
+
+    from tracker.cli.main import app
+
+    result = CliRunner().invoke(app, [], env=env, prog_name="tracker")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_fast_path_gives_typers_answer(
+    shell: str, fixture_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.cli.completion import fast_complete
+
+    monkeypatch.setenv("TRACKER_DB", fixture_db)
+    db_file = fixture_db.split(":///", 1)[1]
+    for template in FAST_LINES:
+        env = _env(shell, template.format(db=db_file))
+        answer = fast_complete({**os.environ, **env})
+        assert answer is not None, template
+        output, code = answer
+        assert code == 0
+        assert (output or "") + "\n" == _typer_answer(env), template
+
+
+def test_fast_path_leaves_option_names_and_files_to_typer(fixture_db: str) -> None:
+    from tracker.cli.completion import fast_complete
+
+    for line in ("tracker list --", "tracker import ", "tracker db ", "tracker frobnicate "):
+        assert fast_complete(_env("bash", line)) is None, line
+    # and the process still answers them, through typer
+    assert "--due-within" in bash("tracker list --due", fixture_db)
+    assert bash("tracker db ", fixture_db) == ["upgrade", "status"]

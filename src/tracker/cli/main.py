@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from tracker import __version__
-from tracker.cli import common, progress
+from tracker.cli import common, completion, progress
 from tracker.cli.options import DbOption
 from tracker.errors import TrackerError
 
@@ -36,21 +36,10 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split()) or "error"
 
 
-# The sub-commands, in the order help lists them: "module:attribute" of a typer function or a
-# typer app. typer builds every command of a group from its signature up front (~35 ms a run,
+# The sub-commands (cli/completion.py holds the registry, so that completion reads it without
+# typer). typer builds every command of a group from its signature up front (~35 ms a run,
 # most of `tracker --help`); here only the command that runs is imported and built.
-COMMANDS: dict[str, str] = {
-    "add": "tracker.cli.goals:add",
-    "update": "tracker.cli.goals:update",
-    "list": "tracker.cli.goals:list_goals",
-    "show": "tracker.cli.goals:show",
-    "import": "tracker.cli.transfer:import_goals",
-    "export": "tracker.cli.transfer:export_goals",
-    "quarterly": "tracker.cli.reports:quarterly",
-    "report": "tracker.cli.reports:report",
-    "extract": "tracker.cli.extract:extract",
-    "db": "tracker.cli.dbcmd:app",
-}
+COMMANDS = completion.COMMANDS
 
 
 # The examples that end each command's help (click's epilog; `\b` keeps the lines as written).
@@ -160,14 +149,13 @@ class TrackerGroup(TyperGroup):
             formatter.write_dl(rows)
 
     def shell_complete(self, ctx: Context, incomplete: str) -> list[CompletionItem]:
-        """Command names (with their docstring's first line) and options, building no command."""
+        """Command names (with their docstring's first sentence) and options, building no command:
+        the same candidates as the fast path in cli/completion.py."""
         from typer._click.shell_completion import CompletionItem
 
-        limit = 45
         items = [
-            CompletionItem(name, help=make_default_short_help(_help_text(name), limit))
-            for name in COMMANDS
-            if name.startswith(incomplete)
+            CompletionItem(name, help=help)
+            for name, help in completion.command_items(incomplete, with_help=True)
         ]
         return items + Command.shell_complete(self, ctx, incomplete)
 

@@ -64,11 +64,9 @@ def lenient_status(value: str) -> str:
 
 
 def complete_statuses(incomplete: str) -> list[str]:
-    """Statuses; after a comma, the next one of a list (`in_progress,st` → `in_progress,stalled`)."""
-    done, _, last = incomplete.rpartition(",")
-    prefix = done + "," if done else ""
-    taken = set(done.split(","))
-    return [prefix + s for s in STATUSES if s.startswith(last.lower()) and s not in taken]
+    from tracker.cli.completion import statuses
+
+    return statuses(incomplete)
 
 
 STATUS_LIST = ", ".join(STATUSES)
@@ -157,7 +155,9 @@ AsOf = Annotated[
 
 
 def complete_sorts(incomplete: str) -> list[str]:
-    return [s for s in (*SORTS, *("-" + s for s in SORTS)) if s.startswith(incomplete)]
+    from tracker.cli.completion import sorts
+
+    return sorts(incomplete)
 
 
 Sort = Annotated[
