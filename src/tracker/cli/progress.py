@@ -6,10 +6,10 @@
             advance(1)          # or advance.report(done, total) from a service's on_progress
 
 A bar is drawn only when stderr is a terminal, `--quiet` was not given and the work has
-already taken DELAY seconds; until then nothing is drawn and tqdm is not even imported, so
-short commands pay nothing. Services never print: they take an optional `on_progress(done,
-total)` or `on_progress(stage, done, total)` callback and the command passes `advance.report`
-or `advance.step`. Colour is off under NO_COLOR.
+already taken DELAY seconds (TRACKER_PROGRESS_DELAY=0: any work); until then nothing is drawn
+and tqdm is not even imported, so short commands pay nothing. Services never print: they take
+an optional `on_progress(stage, done, total)` callback and the command passes `advance.step`
+(or `advance.report` for `(done, total)`). Colour is off under NO_COLOR.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-DELAY = 1.0  # seconds of work before a bar is worth drawing
+DELAY = 1.0  # seconds of work before a bar is worth drawing (TRACKER_PROGRESS_DELAY overrides)
 
 
 class Settings:
@@ -85,9 +85,8 @@ class Progress:
         if stage != getattr(self, "_stage_name", None):
             self._stage_name = stage
             if self.bar is not None:
-                self.bar.reset(total=total)
-                self.bar.start_t = self.bar.last_print_t = self.clock()
                 self.bar.set_description_str(f"{self.label}: {stage}", refresh=False)
+                self.bar.reset(total=total)  # redrawn at 0, its clock started again
         self.report(done, total)
 
     def stage(self, name: str) -> None:
@@ -121,8 +120,9 @@ class Progress:
             smoothing=0.1,
             colour=None if os.environ.get("NO_COLOR") else "green",
         )
-        # The rate and the time left count from the start of the work, not from the first draw.
-        self.bar.start_t = self.bar.last_print_t = self.start
+        # The rate and the time left count from the start of the work, not from the first draw
+        # (tqdm's clock is its own: move its start back by the time already spent).
+        self.bar.start_t = self.bar.last_print_t = self.bar._time() - (self.clock() - self.start)
 
     def close(self) -> None:
         self.enabled = (
@@ -140,10 +140,15 @@ def progress(
     unit: str = "goals",
     label: str,
     stream: TextIO | None = None,
-    delay: float = DELAY,
+    delay: float | None = None,
 ) -> Iterator[Progress]:
     """A Progress for the work in the `with` block; the bar (if any) is cleared at the end."""
     out = stream if stream is not None else sys.stderr
+    if delay is None:
+        try:
+            delay = float(os.environ.get("TRACKER_PROGRESS_DELAY") or DELAY)
+        except ValueError:
+            delay = DELAY
     bar = Progress(
         total=total,
         unit=unit,
