@@ -82,11 +82,11 @@ def test_help_loads_neither_pydantic_nor_the_database_layer() -> None:
     """Listing commands reads docstrings only: nothing is built, so the heavy modules stay out."""
     code = (
         "import sys\n"
-        "from tracker.cli.main import run\n"
+        "from tracker.cli.completion import run\n"  # the console script's entry point
         "sys.argv = ['tracker', '--help']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print(' '.join(m for m in ('tracker.services', 'pydantic', "
-        "'tabulate', 'sqlite3', 'sqlmodel') if m in sys.modules))\n"
+        "'tabulate', 'sqlite3', 'sqlmodel', 'tqdm') if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

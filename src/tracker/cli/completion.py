@@ -142,6 +142,96 @@ def command_items(incomplete: str, *, with_help: bool) -> list[tuple[str, str]]:
     ]
 
 
+def _option_names(call: Any, parameter: str, is_bool: bool) -> list[str] | None:
+    """The names a typer.Option(...) or one of cli/options.py's helpers declares."""
+    import ast
+
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    skip = {"Option": 0, "status_option": 1, "choice_option": 2}.get(str(called))
+    if called == "format_option":
+        return ["--format", "-f"]
+    if called == "Argument":
+        return []
+    if skip is None:
+        return None
+    names = [a.value for a in call.args[skip:] if isinstance(a, ast.Constant)]
+    if called == "Option" and names and not str(names[0]).startswith("-"):
+        names = names[1:]  # typer.Option(default, "--name", …)
+    if not names:
+        if is_bool:
+            return None  # typer would add --no-… too: leave it to typer
+        return ["--" + parameter.replace("_", "-")]
+    return [str(n) for n in names]
+
+
+@functools.cache
+def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool], ...] | None:
+    """Each option of a command as (names, repeatable), in declaration order, the help option
+    last, read from the source; None when a declaration is not one this reader knows."""
+    import ast
+
+    if command not in COMMANDS or command == "db":
+        return None
+    module, attribute = COMMANDS[command].split(":")
+    aliases: dict[str, Any] = {}
+    for tree in (_module_tree("tracker.cli.options"), _module_tree(module)):
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    aliases[target.id] = node.value
+    function = next(
+        (
+            n
+            for n in _module_tree(module).body
+            if isinstance(n, ast.FunctionDef) and n.name == attribute
+        ),
+        None,
+    )
+    if function is None:
+        return None
+    options: list[tuple[tuple[str, ...], bool]] = []
+    for arg in function.args.args:
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Name):
+            annotation = aliases.get(annotation.id)
+        if not (
+            isinstance(annotation, ast.Subscript)
+            and isinstance(annotation.value, ast.Name)
+            and annotation.value.id == "Annotated"
+            and isinstance(annotation.slice, ast.Tuple)
+            and len(annotation.slice.elts) == 2
+        ):
+            return None
+        kind, call = annotation.slice.elts
+        text = ast.unparse(kind)
+        names = _option_names(call, arg.arg, is_bool=text == "bool")
+        if names is None:
+            return None
+        if names:
+            options.append((tuple(names), text.startswith("list[")))
+    options.append((("--help", "-h"), False))  # the order typer lists them in
+    return tuple(options)
+
+
+def option_items(command: str, given: list[str], incomplete: str) -> list[tuple[str, str]] | None:
+    """Option names of `command` starting with `incomplete`, less those already given once."""
+    options = command_options(command)
+    if options is None:
+        return None
+    used = {word.split("=", 1)[0] for word in given}
+    return [
+        (name, "")
+        for names, repeatable in options
+        if repeatable or not used.intersection(names)
+        for name in names
+        if name.startswith(incomplete)
+    ]
+
+
 # --- values from the database -----------------------------------------------------------------
 def database_values(
     kind: str, incomplete: str, *, db_option: str | None = None
@@ -257,7 +347,14 @@ def _line(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]:
 def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str, str]] | None:
     """Candidates for the word being typed, or None when typer should answer."""
     if incomplete.startswith("-"):
-        return None  # option names: typer knows each command's options
+        # a command's option names (bash shows no help): read from the source; the rest
+        # (the root's options, help for zsh and fish) typer answers
+        i = 0
+        while i < len(args) and args[i].startswith("-"):  # the root's options
+            i += 2 if args[i] == "--db" else 1
+        if with_help or "=" in incomplete or i >= len(args) or args[i] not in COMMANDS:
+            return None
+        return option_items(args[i], args[i + 1 :], incomplete)
     db: str | None = None
     command: str | None = None
     positionals: list[str] = []
