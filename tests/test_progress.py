@@ -73,6 +73,20 @@ def test_stages_restart_the_count_and_name_the_step() -> None:
     bar.close()
 
 
+def test_a_step_that_reports_nothing_still_shows_time_passing() -> None:
+    import time
+
+    tty = FakeTerminal()
+    bar = Progress(total=10, unit="goals", label="import", stream=tty, enabled=True, delay=0)
+    bar.step("writing", 0, 10)
+    time.sleep(1.3)
+    assert "[00:01<?" in tty.getvalue()  # redrawn with the elapsed time, the count unchanged
+    bar.close()
+    closed = tty.getvalue()
+    time.sleep(0.7)
+    assert tty.getvalue() == closed  # and nothing once closed
+
+
 def test_nothing_when_disabled() -> None:
     clock, tty = Clock(), FakeTerminal()
     bar = make(tty, clock, enabled=False)

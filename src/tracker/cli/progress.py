@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+TICK = 0.5  # seconds between redraws of a bar whose count stands still
 DELAY = 1.0  # seconds of work before a bar is worth drawing (TRACKER_PROGRESS_DELAY overrides)
 
 
@@ -123,12 +124,22 @@ class Progress:
         # The rate and the time left count from the start of the work, not from the first draw
         # (tqdm's clock is its own: move its start back by the time already spent).
         self.bar.start_t = self.bar.last_print_t = self.bar._time() - (self.clock() - self.start)
+        # A step that reports nothing for a while (one bulk write) still shows its time passing.
+        import threading
+
+        self._stop = threading.Event()
+        threading.Thread(target=self._tick, args=(self.bar, self._stop), daemon=True).start()
+
+    @staticmethod
+    def _tick(bar: Any, stop: Any) -> None:
+        while not stop.wait(TICK):
+            bar.refresh()  # under tqdm's own lock, like its updates
 
     def close(self) -> None:
-        self.enabled = (
-            False  # work reported after the block (a stream still being written) draws nothing
-        )
+        # Work reported after the block (a document still streaming to stdout) draws nothing.
+        self.enabled = False
         if self.bar is not None:
+            self._stop.set()
             self.bar.close()
             self.bar = None
 
