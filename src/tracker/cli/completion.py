@@ -167,10 +167,43 @@ def _option_names(call: Any, parameter: str, is_bool: bool) -> list[str] | None:
     return [str(n) for n in names]
 
 
+def _option_help(call: Any) -> str | None:
+    """The help text an option declaration gives, as cli/options.py's helpers compose it;
+    None when it is not written out as text (tests hold this equal to typer's)."""
+    import ast
+
+    def text(node: Any, default: str | None = None) -> str | None:
+        if node is None:
+            return default
+        return (
+            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+        )
+
+    func = call.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    keywords = {k.arg: k.value for k in call.keywords}
+    positional = [*call.args, None, None, None]
+    if called == "Option":
+        return text(keywords.get("help"), "")
+    if called == "status_option":
+        from tracker.domain import STATUSES
+
+        head = text(positional[0])
+        return None if head is None else f"{head} One of {', '.join(STATUSES)}."
+    if called == "choice_option":
+        head, note = text(positional[1]), text(keywords.get("default_note"), "")
+    elif called == "format_option":
+        head = text(positional[1] or keywords.get("help"), "Output format.")
+        note = text(positional[2] or keywords.get("note"), "")
+    else:
+        return None
+    return None if head is None or note is None else head + note
+
+
 @functools.cache
-def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool], ...] | None:
-    """Each option of a command as (names, repeatable), in declaration order, the help option
-    last, read from the source; None when a declaration is not one this reader knows."""
+def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool, str | None], ...] | None:
+    """Each option of a command as (names, repeatable, help), in declaration order, the help
+    option last, read from the source; None when a declaration is not one this reader knows."""
     import ast
 
     if command not in COMMANDS or command == "db":
@@ -193,7 +226,7 @@ def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool], ...] | 
     )
     if function is None:
         return None
-    options: list[tuple[tuple[str, ...], bool]] = []
+    options: list[tuple[tuple[str, ...], bool, str | None]] = []
     for arg in function.args.args:
         annotation = arg.annotation
         if isinstance(annotation, ast.Name):
@@ -212,8 +245,9 @@ def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool], ...] | 
         if names is None:
             return None
         if names:
-            options.append((tuple(names), text.startswith("list[")))
-    options.append((("--help", "-h"), False))  # the order typer lists them in
+            options.append((tuple(names), text.startswith("list["), _option_help(call)))
+    # the help option, in the order typer lists its names
+    options.append((("--help", "-h"), False, "Show this message and exit."))
     return tuple(options)
 
 
@@ -223,13 +257,16 @@ def option_items(command: str, given: list[str], incomplete: str) -> list[tuple[
     if options is None:
         return None
     used = {word.split("=", 1)[0] for word in given}
-    return [
-        (name, "")
-        for names, repeatable in options
+    offered = [
+        (name, help)
+        for names, repeatable, help in options
         if repeatable or not used.intersection(names)
         for name in names
         if name.startswith(incomplete)
     ]
+    if any(help is None for _, help in offered):
+        return None
+    return [(name, help or "") for name, help in offered]
 
 
 # --- values from the database -----------------------------------------------------------------
@@ -347,12 +384,12 @@ def _line(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]:
 def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str, str]] | None:
     """Candidates for the word being typed, or None when typer should answer."""
     if incomplete.startswith("-"):
-        # a command's option names (bash shows no help): read from the source; the rest
-        # (the root's options, help for zsh and fish) typer answers
+        # a command's option names (and their help): read from the source; the root's
+        # options typer answers
         i = 0
         while i < len(args) and args[i].startswith("-"):  # the root's options
             i += 2 if args[i] == "--db" else 1
-        if with_help or "=" in incomplete or i >= len(args) or args[i] not in COMMANDS:
+        if "=" in incomplete or i >= len(args) or args[i] not in COMMANDS:
             return None
         return option_items(args[i], args[i + 1 :], incomplete)
     db: str | None = None
