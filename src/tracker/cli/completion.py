@@ -64,6 +64,16 @@ VALUE_KINDS = {
     "--format": "format",
     "-f": "format",
 }
+ROOT = ""  # the root's own options: cli/main.py's callback, then the two typer adds
+ROOT_OPTIONS = ("tracker.cli.main", "main_options")
+TYPER_ROOT_OPTIONS = (
+    (("--install-completion",), False, "Install completion for the current shell."),
+    (
+        ("--show-completion",),
+        False,
+        "Show completion for the current shell, to copy it or customize the installation.",
+    ),
+)
 KEY_ARGUMENT = ("update", "show")  # commands whose first argument is a goal
 MAX_CANDIDATES = 200
 KINDS = ("key", "area", "owner", "tag")
@@ -206,9 +216,9 @@ def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool, str | No
     option last, read from the source; None when a declaration is not one this reader knows."""
     import ast
 
-    if command not in COMMANDS or command == "db":
+    if command not in (*COMMANDS, ROOT) or command == "db":
         return None
-    module, attribute = COMMANDS[command].split(":")
+    module, attribute = COMMANDS[command].split(":") if command in COMMANDS else ROOT_OPTIONS
     aliases: dict[str, Any] = {}
     for tree in (_module_tree("tracker.cli.options"), _module_tree(module)):
         for node in tree.body:
@@ -246,6 +256,8 @@ def command_options(command: str) -> tuple[tuple[tuple[str, ...], bool, str | No
             return None
         if names:
             options.append((tuple(names), text.startswith("list["), _option_help(call)))
+    if command == ROOT:
+        options.extend(TYPER_ROOT_OPTIONS)
     # the help option, in the order typer lists its names
     options.append((("--help", "-h"), False, "Show this message and exit."))
     return tuple(options)
@@ -389,7 +401,11 @@ def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str
         i = 0
         while i < len(args) and args[i].startswith("-"):  # the root's options
             i += 2 if args[i] == "--db" else 1
-        if "=" in incomplete or i >= len(args) or args[i] not in COMMANDS:
+        if "=" in incomplete:
+            return None
+        if i >= len(args):
+            return option_items(ROOT, args, incomplete)
+        if args[i] not in COMMANDS:
             return None
         return option_items(args[i], args[i + 1 :], incomplete)
     db: str | None = None

@@ -270,9 +270,12 @@ def main_options(
             "--quiet", "-q", help="No progress bars on stderr (messages and errors stay)."
         ),
     ] = False,
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Track government commitments: status, deadlines, evidence and full history."""
     common.state.db_option = db
