@@ -239,6 +239,8 @@ FAST_LINES = [
     "tracker update humanoid-robot-safety-testing --status a",
     "tracker update humanoid-robot-safety-testing --evidence-kind ",
     "tracker quarterly --sort pro",
+    "tracker import fix",  # a file: nothing offered, the shell lists files
+    "tracker extract ",
 ]
 
 
@@ -310,7 +312,7 @@ def test_fast_path_leaves_the_rest_to_typer(fixture_db: str) -> None:
 
     for shell, line in (
         ("bash", "tracker --format="),
-        ("bash", "tracker import "),
+        ("bash", "tracker import goals.yaml "),
         ("bash", "tracker db "),
         ("bash", "tracker frobnicate "),
     ):

@@ -75,6 +75,7 @@ TYPER_ROOT_OPTIONS = (
     ),
 )
 KEY_ARGUMENT = ("update", "show")  # commands whose first argument is a goal
+FILE_ARGUMENT = ("import", "extract")  # … or a file
 MAX_CANDIDATES = 200
 KINDS = ("key", "area", "owner", "tag")
 SHORT_HELP = 45  # click's width for a command's help in completion
@@ -433,6 +434,8 @@ def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str
         return command_items(incomplete, with_help=with_help)
     if command in KEY_ARGUMENT and not positionals:
         return database_values("key", incomplete, db_option=db or os.environ.get("TRACKER_DB"))
+    if command in FILE_ARGUMENT and not positionals:
+        return []  # nothing offered: the shell completes file names itself
     return None
 
 
