@@ -315,6 +315,7 @@ def test_fast_path_leaves_the_rest_to_typer(fixture_db: str) -> None:
         ("bash", "tracker import goals.yaml "),
         ("bash", "tracker db "),
         ("bash", "tracker frobnicate "),
+        ("bash", "tracker show --area "),  # show has no --area
     ):
         assert fast_complete(_env(shell, line)) is None, line
     # and the process still answers them, through typer

@@ -397,8 +397,7 @@ def _line(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]:
 def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str, str]] | None:
     """Candidates for the word being typed, or None when typer should answer."""
     if incomplete.startswith("-"):
-        # a command's option names (and their help): read from the source; the root's
-        # options typer answers
+        # option names (and their help), read from the declarations
         i = 0
         while i < len(args) and args[i].startswith("-"):  # the root's options
             i += 2 if args[i] == "--db" else 1
@@ -445,6 +444,9 @@ def _option_values(
     kind = VALUE_KINDS.get(option)
     if command is None or command == "db" or kind is None:
         return None
+    options = command_options(command)
+    if options is None or not any(option in names for names, _, _ in options):
+        return None  # not an option of this command: typer says what it makes of it
     if kind in KINDS:
         return database_values(kind, incomplete, db_option=db or os.environ.get("TRACKER_DB"))
     if kind == "status":
