@@ -145,6 +145,23 @@ def short_help(text: str, limit: int = SHORT_HELP) -> str:
     return line
 
 
+def subcommand_items(group: str, incomplete: str) -> list[tuple[str, str]]:
+    """The sub-commands of a typer app (`db`): its `@app.command()` functions, in order."""
+    import ast
+
+    module, app = COMMANDS[group].split(":")
+    items = []
+    for node in _module_tree(module).body:
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Call) and ast.unparse(d.func) == f"{app}.command"
+            for d in node.decorator_list
+        ):
+            name = node.name.replace("_", "-")
+            if name.startswith(incomplete):
+                items.append((name, ""))
+    return items
+
+
 def command_items(incomplete: str, *, with_help: bool) -> list[tuple[str, str]]:
     return [
         (name, short_help(command_help(name)) if with_help else "")
@@ -431,6 +448,8 @@ def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str
         i += 1
     if command is None:
         return command_items(incomplete, with_help=with_help)
+    if command == "db":  # its sub-commands; their help (zsh, fish) is typer's to cut
+        return None if positionals or with_help else subcommand_items(command, incomplete)
     if command in KEY_ARGUMENT and not positionals:
         return database_values("key", incomplete, db_option=db or os.environ.get("TRACKER_DB"))
     if command in FILE_ARGUMENT and not positionals:
