@@ -86,7 +86,7 @@ _created: list[str] = []
 
 
 def _make_template(admin_url: str) -> None:
-    from tracker.db import open_database
+    from tracker.migrations import open_database
 
     _admin(admin_url, f"DROP DATABASE IF EXISTS {TEMPLATE}")
     _admin(admin_url, f"CREATE DATABASE {TEMPLATE}")
@@ -151,7 +151,7 @@ def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 @pytest.fixture
 def db(db_url: str) -> Iterator[object]:
     """An open `tracker.db.Database` on the test's database."""
-    from tracker.db import open_database
+    from tracker.migrations import open_database
 
     database = open_database(db_url)
     assert database is not None

@@ -226,7 +226,11 @@ def test_a_history_without_an_initial_status_starts_not_started(
         g["key"]: g["status"] for g in json_out(cli("list", "-f", "json", "--as-of", "2026-12-31"))
     }
     assert on_mar == {"quiet": "in_progress", "empty": "not_started"}
-    assert {g["key"] for g in export_snapshot(cli)["goals"]} == {"quiet", "empty"}
+    stored = export_snapshot(cli)
+    assert {g["key"] for g in stored["goals"]} == {"quiet", "empty"}
+    # the same file again finds the first event stored as `not_started`: nothing added
+    assert "0 new, 0 updated, 2 unchanged" in ok(cli("import", str(path))).stderr
+    assert export_snapshot(cli) == stored
 
 
 def test_import_updates_an_existing_goal_with_one_event(cli: Invoke, tmp_path: Path) -> None:
@@ -285,3 +289,120 @@ def test_exported_json_is_readable_utf8(cli: Invoke, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "中小企业专项行动" in text
     assert json.loads(text) == export_snapshot(cli)
+
+
+# --- a draft of follow-up events for stored goals (what `scan` proposes) -----------------------
+DRAFT = """goals:
+- key: six-g
+  events:
+  - on: '2026-02-28'
+    note: "the second phase of trials was reported under way"
+    evidence:
+    - {url: "https://example.org/trials", title: "Trials", published: '2026-02-28', kind: news}
+    scan: {document: x.html, quote: "trials under way", offset: 1, end: 5, signal: mentioned,
+           confidence: 0.85}
+  - on: '2026-03-10'
+    deadline: '2027-06-30'
+    deadline_text: '2027年6月底'
+    note: "the date moved"
+"""
+
+
+def test_a_draft_appends_events_and_names_only_what_it_changes(cli: Invoke, tmp_path: Path) -> None:
+    add(cli, "6G trials", "--key", "six-g", "--deadline", "2026-12-31")
+    ok(cli("update", "six-g", "--status", "in_progress", "--on", "2026-02-01"))
+    path = write_file(tmp_path / "draft.yaml", DRAFT)
+    result = ok(cli("import", str(path)))
+    assert "0 new, 1 updated, 0 unchanged goals (2 events, 1 evidence links)" in result.stderr
+    goal = json_out(cli("show", "six-g", "--format", "json", "--as-of", "2026-12-31"))
+    # no status in the draft: the goal stays where it was, and so do the events
+    assert goal["status"] == "in_progress"
+    noted, moved = goal["events"][-2:]
+    assert (noted["on"], noted["status"], noted["progress"]) == ("2026-02-28", None, None)
+    assert noted["deadline"] is None
+    # the month named by the words, not the single day the ISO date alone would mean
+    assert (moved["deadline"], moved["deadline_text"], moved["deadline_precision"]) == (
+        "2027-06-30",
+        "2027年6月底",
+        "month",
+    )
+    assert (goal["deadline"], goal["deadline_precision"]) == ("2027-06-30", "month")
+    assert goal["original_deadline"] == "2026-12-31"
+    assert goal["evidence"][-1]["url"] == "https://example.org/trials"
+    # the same draft again adds nothing
+    again = ok(cli("import", str(path)))
+    assert "0 new, 0 updated, 1 unchanged goals (0 events" in again.stderr
+
+
+def test_a_draft_event_for_an_untracked_key_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+    add(cli, "6G trials", "--key", "six-g")
+    before = export_snapshot(cli)
+    path = write_file(tmp_path / "draft.yaml", DRAFT + "- key: no-such-goal\n  events:\n"
+                      "  - {on: '2026-03-01', status: achieved}\n")  # fmt: skip
+    assert_one_line_error(cli("import", str(path)), 2, "(no-such-goal)", "not tracked")
+    assert export_snapshot(cli) == before
+
+
+def test_an_event_before_a_stored_goal_was_announced_is_refused(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    add(cli, "6G trials", "--key", "six-g")  # announced 2026-01-21
+    before = export_snapshot(cli)
+    path = write_doc(
+        tmp_path / "early.json",
+        [{"key": "six-g", "events": [{"on": "2026-01-05", "status": "in_progress"}]}],
+    )
+    assert_one_line_error(
+        cli("import", str(path)),
+        2,
+        "event 1",
+        "2026-01-05 is before the goal was announced (2026-01-21)",
+    )
+    assert export_snapshot(cli) == before
+
+
+def test_deadline_words_without_a_precision_must_be_readable(cli: Invoke, tmp_path: Path) -> None:
+    add(cli, "6G trials", "--key", "six-g")
+    before = export_snapshot(cli)
+    path = write_doc(
+        tmp_path / "vague.json",
+        [
+            {
+                "key": "six-g",
+                "events": [
+                    {"on": "2026-03-01", "deadline": "2027-06-30", "deadline_text": "soonish"}
+                ],
+            }
+        ],
+    )
+    assert_one_line_error(cli("import", str(path)), 2, "(six-g) event 1", "give deadline_precision")
+    assert export_snapshot(cli) == before
+    # with the precision given, the words are kept as they are
+    path = write_doc(
+        tmp_path / "given.json",
+        [
+            {
+                "key": "six-g",
+                "events": [
+                    {
+                        "on": "2026-03-01",
+                        "deadline": "2027-06-30",
+                        "deadline_text": "soonish",
+                        "deadline_precision": "half",
+                    }
+                ],
+            }
+        ],
+    )
+    ok(cli("import", str(path)))
+    goal = json_out(cli("show", "six-g", "--format", "json", "--as-of", "2026-03-01"))
+    assert (goal["deadline_text"], goal["deadline_precision"]) == ("soonish", "half")
+
+
+def test_a_row_without_status_leaves_a_stored_goal_s_status(cli: Invoke, tmp_path: Path) -> None:
+    add(cli, "6G trials", "--key", "six-g", "--status", "in_progress")
+    path = write_file(tmp_path / "rows.csv", "key,progress\nsix-g,40\n")
+    ok(cli("import", str(path), "--on", "2026-03-01"))
+    goal = json_out(cli("show", "six-g", "--format", "json", "--as-of", "2026-03-01"))
+    assert (goal["status"], goal["progress"]) == ("in_progress", 40)
+    assert goal["events"][-1]["status"] is None

@@ -33,7 +33,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Invoke
-from tracker.db import Database, open_database
+from tracker.db import Database
+from tracker.migrations import open_database
 
 WORKERS = 8
 UPDATES = 50
@@ -116,7 +117,7 @@ _LIST = ["list", "--format", "json"]
 _CHECKER = """
 import json, sys, time
 from pathlib import Path
-from tracker.db import open_database
+from tracker.migrations import open_database
 url, ready, stop = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 db = open_database(url)
 ready.touch()

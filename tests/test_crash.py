@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURE
-from tracker.db import Database, open_database, sqlite_path
+from tracker.db import Database, sqlite_path
+from tracker.migrations import open_database
 
 GOALS = 10_000
 TABLES = ("goal", "event", "evidence", "alembic_version")

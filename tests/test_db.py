@@ -17,8 +17,9 @@ import pytest
 
 from tests.conftest import FIXTURE, Invoke
 from tracker import db as dbmod
-from tracker.db import Database, _pyformat, connect, display_url, open_database, resolve_url
+from tracker.db import Database, _pyformat, connect, display_url, resolve_url
 from tracker.errors import DatabaseError
+from tracker.migrations import open_database
 
 PSYCOPG_MESSAGE = (
     "tracker: error: PostgreSQL support needs the psycopg driver: pip install 'tracker[postgres]'"
@@ -150,7 +151,9 @@ def _transient_error(dialect: str) -> Exception:
         import psycopg.errors
 
         return psycopg.errors.SerializationFailure("could not serialize access")
-    return sqlite3.OperationalError("database is locked")
+    exc = sqlite3.OperationalError("database is locked")
+    exc.sqlite_errorname = "SQLITE_BUSY"  # what sqlite3 sets on the error it raises
+    return exc
 
 
 def test_write_retries_what_the_database_asks_to_retry(

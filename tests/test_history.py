@@ -157,19 +157,95 @@ def test_reference_fold_helper() -> None:
     assert status_as_of(events, D(2026, 4, 2)) == "achieved"
 
 
-def test_goal_rows_are_in_goal_field_order() -> None:
-    """row_to_goal builds Goal positionally from GOAL_FIELDS + STATE_FIELDS."""
-    from dataclasses import fields
+def test_goal_rows_are_mapped_by_column_name() -> None:
+    """row_to_goal reads a row of schema.GOAL_READ by name (tags decoded, overdue computed)."""
+    from tracker.schema import GOAL_READ
 
-    from tracker.domain import Goal
-
-    names = [f.name for f in fields(Goal)]
-    assert names[: len(history.GOAL_FIELDS + history.STATE_FIELDS)] == list(
-        history.GOAL_FIELDS + history.STATE_FIELDS
-    )
-    row = tuple(f"v{i}" for i in range(18))
-    row = row[:7] + ('["a", "b"]',) + row[8:]
-    goal = history.row_to_goal(row, date(2026, 1, 1))
+    values = {name: f"v-{name}" for name in GOAL_READ}
+    values.update(tags='["a", "b"]', status="in_progress", deadline="2025-12-31")
+    goal = history.row_to_goal(tuple(values[n] for n in GOAL_READ), date(2026, 1, 1))
     assert (goal.id, goal.area, goal.tags, goal.source, goal.original_deadline) == (
-        "v0", "v6", ["a", "b"], "v8", "v17",
+        "v-id", "v-area", ["a", "b"], "v-source", "v-original_deadline",
     )  # fmt: skip
+    assert goal.overdue
+
+
+# --- one rule each: the SQL and the scan against the Python fold and overdue function ----------
+HISTORIES = {
+    "plain": [
+        ("2026-01-21", "not_started", None, "2026-06-30"),
+        ("2026-03-01", "in_progress", 20, None),
+        ("2026-06-15", None, None, "2026-12-31"),
+        ("2026-09-01", "achieved", 100, None),
+    ],
+    "same-day": [
+        ("2026-02-01", "in_progress", None, "2026-03-31"),
+        ("2026-02-01", "stalled", 5, None),
+        ("2026-04-01", None, 10, "2027-03-31"),
+        ("2026-04-01", None, None, "2026-12-31"),
+    ],
+    "late-start": [
+        ("2026-05-10", "not_started", None, None),
+        ("2026-07-01", "missed", None, "2026-06-30"),
+    ],
+}
+DAYS = [
+    date(2026, 1, 20), date(2026, 2, 1), date(2026, 3, 31), date(2026, 4, 1),
+    date(2026, 6, 30), date(2026, 7, 1), date(2026, 12, 31),
+]  # fmt: skip
+
+
+def _store_histories(db: Database) -> dict[str, list[dict[str, object]]]:
+    from tracker import store
+
+    events: dict[str, list[dict[str, object]]] = {}
+    goals = []
+    for key, rows in HISTORIES.items():
+        events[key] = [
+            {"on_date": on, "status": st, "progress": pr, "deadline": dl,
+             "deadline_text": dl, "deadline_precision": "day" if dl else None}
+            for on, st, pr, dl in rows
+        ]  # fmt: skip
+        goals.append(store.NewGoal(fields={"title": key}, events=events[key], key=key))
+    db.write(lambda tx: store.create_goals(tx, goals, stamp="2026-01-01T00:00:00.000000Z"))
+    return events
+
+
+def test_state_as_of_in_sql_and_in_the_scan_is_the_fold(db: Database) -> None:
+    from tracker import reports
+
+    events = _store_histories(db)
+    ids = {g.key: g.id for g in history.goals_as_of(db, as_of=date(2030, 1, 1))}
+    scanned = reports.states_on_days(db, DAYS)
+    for day in DAYS:
+        derived = {g.key: g for g in history.goals_as_of(db, as_of=day)}  # the SQL path
+        for key, history_rows in events.items():
+            fold = fold_events(e for e in history_rows if str(e["on_date"]) <= day.isoformat())
+            if fold.status is None:
+                assert key not in derived and ids[key] not in scanned[day], (key, day)
+                continue
+            goal = derived[key]
+            got = (goal.status, goal.progress, goal.deadline, goal.original_deadline)
+            want = (fold.status, fold.progress, fold.deadline, fold.original_deadline)
+            assert got == want, (key, day)
+            assert scanned[day][ids[key]] == (fold.status, fold.deadline), (key, day)
+
+
+def test_overdue_sql_is_the_overdue_function(db: Database) -> None:
+    from tracker.domain import is_overdue
+
+    _store_histories(db)
+    for day in DAYS:
+        listed = {g.key: g.overdue for g in history.goals_as_of(db, as_of=day)}
+        filtered = {
+            g.key for g in history.goals_as_of(db, as_of=day, filters=Filters(overdue=True))
+        }
+        assert filtered == {k for k, overdue in listed.items() if overdue}, day
+        for goal in history.goals_as_of(db, as_of=day):
+            assert goal.overdue == is_overdue(goal.deadline, goal.status, day)
+    # the rule itself: strictly before the day, final statuses never, no deadline never
+    assert is_overdue("2026-06-29", "in_progress", date(2026, 6, 30))
+    assert not is_overdue("2026-06-30", "in_progress", date(2026, 6, 30))
+    assert not is_overdue("2026-06-29", "achieved", date(2026, 6, 30))
+    assert not is_overdue(None, "stalled", date(2026, 6, 30))
+    assert not is_overdue("2026-06-29", None, date(2026, 6, 30))

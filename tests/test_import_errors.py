@@ -408,7 +408,7 @@ def test_a_new_goal_without_a_title_needs_one(cli: Invoke, tmp_path: Path) -> No
     assert_one_line_error(
         cli("import", str(path), "--on", "2026-02-01"),
         2,
-        "line 3 (new-one): no goal 'new-one' is stored yet; a new goal needs a title",
+        "line 3 (new-one): goal 'new-one' is not tracked (no goal with that key is stored yet); a new goal needs a title",
     )
     shown = json_out(cli("show", "stored", "--format", "json", "--as-of", "2026-02-01"))
     assert shown["status"] == "not_started"

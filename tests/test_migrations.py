@@ -20,8 +20,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tracker.db import Database, connect, open_database, schema_revision
-from tracker.migrations import ADVISORY_LOCK_ID, HEAD, REVISIONS, check, upgrade
+from tracker.db import Database, connect
+from tracker.migrations import (
+    ADVISORY_LOCK_ID,
+    HEAD,
+    REVISIONS,
+    check,
+    open_database,
+    schema_revision,
+    upgrade,
+)
 
 DATA = ROOT / "tests" / "data"
 SCHEMA_0001 = DATA / "schema_0001.db"
@@ -365,3 +373,19 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def test_alembic_writes_to_the_stdout_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """alembic's Config defaults to the sys.stdout of its first import: inside a CliRunner run
+    that stream is closed right after, and later upgrades failed ("I/O operation on closed
+    file") depending on test order."""
+    import io
+
+    import alembic.config  # noqa: F401 - imported now, under pytest's own stdout
+
+    from tracker.migrations import alembic_config
+
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stream)
+    alembic_config("sqlite:///unused.db").print_stdout("said")
+    assert stream.getvalue() == "said\n"

@@ -34,10 +34,11 @@ from hypothesis import strategies as st
 from tests.helpers import cli_for, status_as_of
 from tracker import history, importing, services
 from tracker.csvsafe import escape_cell, unescape_cell
-from tracker.db import Database, open_database
+from tracker.db import Database
 from tracker.domain import EVIDENCE_KINDS, STATUSES, EvidenceIn
+from tracker.migrations import open_database
 from tracker.quarters import quarter_of, quarter_range
-from tracker.render.goals import md_table
+from tracker.render.markdown import md_table
 
 D = date
 TODAY = D(2026, 7, 1)  # passed wherever a command would read the real date

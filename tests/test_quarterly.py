@@ -330,7 +330,7 @@ def test_terminal_colour_only_when_enabled(history: History) -> None:
     from datetime import date
 
     from tracker import reports
-    from tracker.db import open_database
+    from tracker.migrations import open_database
     from tracker.quarters import year_quarters
     from tracker.render.quarterly import table_text
 
@@ -458,7 +458,8 @@ def test_few_queries_whatever_the_number_of_goals(cli: Invoke, db_url: str) -> N
     from datetime import date
 
     from tracker import reports
-    from tracker.db import Database, open_database
+    from tracker.db import Database
+    from tracker.migrations import open_database
     from tracker.quarters import year_quarters
 
     def count(n_goals: int) -> int:

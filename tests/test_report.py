@@ -279,7 +279,7 @@ def test_progress_callback_is_called_per_step(history: History) -> None:
     from datetime import date
 
     from tracker import reports
-    from tracker.db import open_database
+    from tracker.migrations import open_database
 
     steps: list[str] = []
     db = open_database(history.url)

@@ -208,13 +208,12 @@ class Database:
                 getattr(exc, "diag", None), "sqlstate", None
             )
             return state in ("40001", "40P01", "55P03")
-        text = str(exc).lower()
-        return "database is locked" in text or "database is busy" in text
+        return is_busy(exc)
 
     def is_unique_violation(self, exc: BaseException) -> bool:
         if self.dialect == "postgresql":
             return getattr(exc, "sqlstate", None) == "23505"
-        return "unique constraint failed" in str(exc).lower()
+        return _sqlite_error(exc) == "SQLITE_CONSTRAINT_UNIQUE"
 
     def table_exists(self, name: str) -> bool:
         if self.dialect == "postgresql":
@@ -226,6 +225,16 @@ class Database:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _sqlite_error(exc: BaseException) -> str:
+    """SQLite's name for the error (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_UNIQUE` …), '' if none."""
+    return str(getattr(exc, "sqlite_errorname", None) or "")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock SQLite needed (worth waiting for and retrying)."""
+    return _sqlite_error(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 def _lower(value: Any) -> Any:
@@ -244,9 +253,21 @@ def _enable_wal(raw: Any) -> None:
             raw.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def sqlite_connection(path: str | None) -> Any:
+    """A raw sqlite3 connection as every tracker connection to SQLite starts: autocommit (the
+    caller issues BEGIN), the busy timeout, WAL. The migrations' engine is built on it."""
+    import sqlite3
+
+    raw = sqlite3.connect(path or ":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        _enable_wal(raw)
+    return raw
 
 
 def _sqlite_connect(url: str, *, create: bool) -> Database | None:
@@ -267,12 +288,7 @@ def _sqlite_connect(url: str, *, create: bool) -> Database | None:
         elif file.is_dir():
             raise DatabaseError(f"database path {path} is a directory, not a file")
     try:
-        raw = sqlite3.connect(
-            path or ":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            _enable_wal(raw)
+        raw = sqlite_connection(path)
         raw.execute("PRAGMA synchronous=NORMAL")
         raw.execute("PRAGMA foreign_keys=ON")
         # SQLite's LOWER folds ASCII only; filters must match ÉNERGIE as PostgreSQL does.
@@ -303,62 +319,3 @@ def connect(url: str, *, create: bool = True) -> Database | None:
     if url.startswith("postgresql"):
         return _postgres_connect(url)
     return _sqlite_connect(url, create=create)
-
-
-def open_database(url: str, *, create: bool = True) -> Database | None:
-    """Connect and make sure the schema is at the head revision (migrating on first use)."""
-    db = connect(url, create=create)
-    if db is None:
-        return None
-    try:
-        ensure_schema(db)
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def schema_revision(db: Database) -> str | None:
-    import sqlite3
-
-    try:
-        if not db.table_exists("alembic_version"):
-            return None
-        value = db.scalar("SELECT version_num FROM alembic_version")
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{sqlite_path(db.url)} is not a tracker database: {exc}") from None
-    return None if value is None else str(value)
-
-
-def ensure_schema(db: Database) -> str | None:
-    """Upgrade to head when behind; refuse a database written by a newer tracker.
-
-    Returns the revision the database had before (HEAD when there was nothing to do).
-    """
-    from tracker.migrations import HEAD, REVISIONS
-
-    current = schema_revision(db)
-    if current == HEAD:
-        return current
-    if current is None and db.dialect == "sqlite":
-        # Both facts from one snapshot: a concurrent first run may commit the schema between
-        # two separate reads, which would look like "tables but no revision".
-        with db.snapshot():
-            current = schema_revision(db)
-            foreign = current is None and db.scalar(
-                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            )
-        if foreign:
-            raise DatabaseError(
-                f"{sqlite_path(db.url)} holds tables that are not a tracker database"
-            )
-        if current == HEAD:
-            return current
-    if current is not None and current not in REVISIONS:
-        raise DatabaseError(
-            f"database schema '{current}' is newer than this tracker knows (head '{HEAD}'): "
-            "upgrade tracker"
-        )
-    from tracker.migrations import upgrade
-
-    return upgrade(db, "head")

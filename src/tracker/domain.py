@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 from tracker.errors import BadInputError
+from tracker.schema import GOAL_READ
 
 STATUSES = (
     "not_started",
@@ -217,37 +218,38 @@ class Goal:
     deadline_precision: str | None
     original_deadline: str | None
     overdue: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "key": self.key,
-            "title": self.title,
-            "title_original": self.title_original,
-            "description": self.description,
-            "owner": self.owner,
-            "area": self.area,
-            "tags": list(self.tags),
-            "source": self.source,
-            "source_url": self.source_url,
-            "announced": self.announced,
-            "quote": self.quote,
-            "status": self.status,
-            "progress": self.progress,
-            "deadline": self.deadline,
-            "deadline_text": self.deadline_text,
-            "deadline_precision": self.deadline_precision,
-            "original_deadline": self.original_deadline,
-            "overdue": self.overdue,
-        }
+        """The stored fields in schema.GOAL_READ order, then `overdue` (the JSON shape)."""
+        out: dict[str, object] = {name: getattr(self, name) for name in GOAL_READ}
+        out["tags"] = list(self.tags)
+        out["overdue"] = self.overdue
+        return out
 
 
+# --- the overdue rule: one function, and the SQL written from the same statuses ------------
 def is_overdue(deadline: str | None, status: str | None, as_of: date) -> bool:
     """Deadline strictly before the as-of date and status not final (computed, never stored)."""
+    return overdue_before(deadline, status, as_of.isoformat())
+
+
+def overdue_before(deadline: str | None, status: str | None, bound: str) -> bool:
+    """is_overdue against an ISO day `bound` (the as-of date), for loops over many goals."""
     return (
         deadline is not None
         and status is not None
-        and deadline < as_of.isoformat()
-        and not is_final(status)
+        and deadline < bound
+        and status not in FINAL_STATUSES
     )
+
+
+def overdue_sql(alias: str, bound: str) -> str:
+    """is_overdue as a SQL condition on table `alias` and the ISO-day expression `bound`
+    (NULL deadline or status is never overdue, as in Python)."""
+    finals = ", ".join(f"'{s}'" for s in sorted(FINAL_STATUSES))
+    return f"{alias}.deadline < {bound} AND {alias}.status NOT IN ({finals})"
+
+
+def slip_days(old: str, new: str) -> int:
+    """Days a deadline moved, from ISO day `old` to `new` (negative: brought forward)."""
+    return (date.fromisoformat(new) - date.fromisoformat(old)).days

@@ -16,37 +16,17 @@ from datetime import date
 from sys import intern
 from typing import Any
 
+from tracker import schema
 from tracker.db import Database
-from tracker.domain import FINAL_STATUSES, Goal
+from tracker.domain import Goal, is_overdue, overdue_sql
+from tracker.schema import EVENT_STATE, GOAL_READ
 
-GOAL_FIELDS = (
-    "id",
-    "key",
-    "title",
-    "title_original",
-    "description",
-    "owner",
-    "area",
-    "tags",
-    "source",
-    "source_url",
-    "announced",
-    "quote",
-)
-STATE_FIELDS = (
-    "status",
-    "progress",
-    "deadline",
-    "deadline_text",
-    "deadline_precision",
-    "original_deadline",
-)
-_TAGS = GOAL_FIELDS.index("tags")  # stored as a JSON list
+GOAL_FIELDS = ("id", "key", *schema.GOAL_FIELDS)
+STATE_FIELDS = schema.GOAL_STATE
 # Columns whose values repeat across goals (statuses, areas, dates …): interned as they are
-# read, they take ~60 MiB less for 100k goals (a report at 100k stays within its memory budget).
-_REPEATED = tuple(
-    (GOAL_FIELDS + STATE_FIELDS).index(name)
-    for name in (
+# read, so a report on 100k goals stays within its memory budget (bench/README.md).
+_REPEATED = frozenset(
+    (
         "owner",
         "area",
         "source",
@@ -60,10 +40,8 @@ _REPEATED = tuple(
     )
 )
 _GOAL_COLS = ", ".join(f"g.{name}" for name in GOAL_FIELDS)
-_FINAL_SQL = ", ".join(f"'{s}'" for s in sorted(FINAL_STATUSES))
 
-_CACHED = f"""SELECT {_GOAL_COLS}, g.status, g.progress, g.deadline, g.deadline_text,
-  g.deadline_precision, g.original_deadline FROM goal g"""
+_CACHED = f"""SELECT {_GOAL_COLS}, {", ".join(f"g.{name}" for name in STATE_FIELDS)} FROM goal g"""
 
 
 def _latest(field: str, first: bool = False) -> str:
@@ -78,7 +56,7 @@ def _latest(field: str, first: bool = False) -> str:
 
 # Each field from the event that last set it; goals with no event on or before :as_of drop out
 # (the inner join). Per-goal index lookups: a filtered list touches only its goals' events,
-# and 10k goals take a third of the time of ranking every event with window functions.
+# and a whole list is faster than ranking every event with window functions (bench/README.md).
 _DERIVED_BASE = f"""SELECT {_GOAL_COLS}, st.status, pr.progress, dl.deadline, dl.deadline_text,
   dl.deadline_precision, od.deadline AS original_deadline
 FROM goal g
@@ -150,7 +128,7 @@ def _state_where(filters: Filters, as_of: date, params: dict[str, Any]) -> list[
             names.append(f":st{i}")
         clauses.append(f"s.status IN ({', '.join(names)})")
     if filters.overdue:
-        clauses.append(f"s.deadline < :as_of AND s.status NOT IN ({_FINAL_SQL})")
+        clauses.append(overdue_sql("s", ":as_of"))
     if filters.due_before:
         params["due_before"] = filters.due_before.isoformat()
         clauses.append("s.deadline < :due_before")
@@ -248,24 +226,27 @@ def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:
 
 
 def row_to_goal(row: Sequence[Any], as_of: date) -> Goal:
-    """A row of GOAL_FIELDS + STATE_FIELDS, which are Goal's first fields in the same order."""
-    values = list(row)
-    for i in _REPEATED:  # one object per distinct value: 100k goals hold a few hundred
-        if values[i] is not None:
-            values[i] = intern(values[i])
-    tags = values[_TAGS]
-    values[_TAGS] = [intern(tag) for tag in json.loads(tags)] if tags and tags != "[]" else []
-    goal = Goal(*values)
-    goal.overdue = (
-        goal.deadline is not None
-        and goal.deadline < as_of.isoformat()
-        and goal.status not in FINAL_STATUSES
-    )
+    """A goal from a row of the columns schema.GOAL_READ, mapped by name."""
+    values = dict(zip(GOAL_READ, row, strict=True))
+    for name in _REPEATED:  # one object per distinct value: 100k goals hold a few hundred
+        if values[name] is not None:
+            values[name] = intern(values[name])
+    tags = values["tags"]
+    values["tags"] = [intern(tag) for tag in json.loads(tags)] if tags and tags != "[]" else []
+    goal = Goal(**values)
+    goal.overdue = is_overdue(goal.deadline, goal.status, as_of)
     return goal
 
 
-@dataclass
+@dataclass(slots=True)
 class FoldedState:
+    """A goal's state after some of its events: the one rule of "state as of a date".
+
+    Each field is the value of the latest event (in date, then recording, order) that set it;
+    `original_deadline` is the first deadline ever set. The SQL of this module
+    (`_DERIVED`) and the quarterly scan (reports.py) give the same answer; tests/test_history.py
+    holds them to it."""
+
     status: str | None = None
     progress: int | None = None
     deadline: str | None = None
@@ -273,19 +254,30 @@ class FoldedState:
     deadline_precision: str | None = None
     original_deadline: str | None = None
 
+    def apply(
+        self,
+        status: str | None,
+        progress: int | None = None,
+        deadline: str | None = None,
+        deadline_text: str | None = None,
+        deadline_precision: str | None = None,
+    ) -> None:
+        """One more event (its schema.EVENT_STATE values; None: not set by it)."""
+        if status is not None:
+            self.status = status
+        if progress is not None:
+            self.progress = progress
+        if deadline is not None:
+            self.deadline = deadline
+            self.deadline_text = deadline_text
+            self.deadline_precision = deadline_precision
+            if self.original_deadline is None:
+                self.original_deadline = deadline
+
 
 def fold_events(events: Iterable[Mapping[str, Any]]) -> FoldedState:
-    """The state after `events` (given in (on, recording) order) — the same rule as the SQL."""
+    """The state after `events` (given in (on, recording) order)."""
     state = FoldedState()
     for event in events:
-        if event.get("status") is not None:
-            state.status = event["status"]
-        if event.get("progress") is not None:
-            state.progress = event["progress"]
-        if event.get("deadline") is not None:
-            state.deadline = event["deadline"]
-            state.deadline_text = event.get("deadline_text")
-            state.deadline_precision = event.get("deadline_precision")
-            if state.original_deadline is None:
-                state.original_deadline = event["deadline"]
+        state.apply(*(event.get(name) for name in EVENT_STATE))
     return state

@@ -14,13 +14,13 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker import services
+from tracker import services, store
 from tracker.csvsafe import unescape_cell
 from tracker.db import Database
 from tracker.deadlines import PRECISIONS
@@ -30,12 +30,11 @@ from tracker.domain import (
     clean_text,
     normalize_status,
     shorten,
-    slugify,
     validate_key,
     validate_progress,
 )
 from tracker.errors import BadInputError, ImportFileError
-from tracker.history import fold_events
+from tracker.schema import EVENT_STATE
 
 FORMATS = ("json", "yaml", "csv")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -268,6 +267,10 @@ def _deadline(
                 f"use one of {', '.join(PRECISIONS)}"
             )
         shown = problems.check(label, clean_text, text, field_name="deadline text", limit=MAX_SHORT)
+        if precision in (None, "") and shown:
+            # The words say how wide the period is ('2027年6月底' is a month); a reader of the
+            # date alone would take it for one day.
+            precision = _precision_of(shown, reference, label, problems)
         return {
             "deadline": day,
             "deadline_text": shown or day,
@@ -286,18 +289,38 @@ def _deadline(
     }
 
 
+def _precision_of(text: str, reference: date, label: str, problems: _Problems) -> str | None:
+    """The precision the deadline words name, or a problem asking for it."""
+    try:
+        return services.read_deadline(text, reference=reference).precision
+    except BadInputError:
+        problems.items.append(
+            f"{label}: cannot tell the precision of deadline_text {shorten(text)}: "
+            f"give deadline_precision ({', '.join(PRECISIONS)})"
+        )
+        return None
+
+
 def _event(
-    raw: Any, label: str, announced: str | None, problems: _Problems
+    raw: Any,
+    label: str,
+    announced: str | None,
+    problems: _Problems,
+    *,
+    not_before: str | None = None,
 ) -> dict[str, Any] | None:
+    """One event; `announced` is the reference of relative deadline words, `not_before` (the
+    announced date, from the file or the stored goal) the earliest date an event may carry."""
     if not isinstance(raw, dict):
         problems.items.append(f"{label}: an event must be a mapping")
         return None
     on = problems.check(label, services.iso_date, _as_text(raw.get("on")), "event date 'on'")
     if on is None:
         return None
-    if announced and on < announced:
+    floor = not_before or announced
+    if floor and on < floor:
         problems.items.append(
-            f"{label}: event dated {on} is before the goal was announced ({announced})"
+            f"{label}: event dated {on} is before the goal was announced ({floor})"
         )
     event: dict[str, Any] = {"on_date": on}
     if raw.get("status") not in (None, ""):
@@ -344,12 +367,13 @@ def validate_items(
     *,
     on: date | None,
     today: date,
-    existing: Collection[str] | None = None,
+    existing: Mapping[str, str | None] | None = None,
 ) -> list[PlannedGoal]:
     """Every item checked; all problems raised together as one ImportFileError.
 
-    With `existing` (the keys already stored), a row that names a new goal without a title
-    is a problem too.
+    With `existing` (the keys already stored, each with its announced date), a row that names
+    a new goal without a title is a problem too, and an event of a stored goal may not be
+    dated before the goal was announced.
     """
     problems = _Problems()
     planned: list[PlannedGoal] = []
@@ -385,10 +409,18 @@ def validate_items(
             continue
         if "title" not in fields_raw and existing is not None and key not in existing:
             problems.items.append(
-                f"{label}: no goal '{key}' is stored yet; a new goal needs a title"
+                f"{label}: goal '{key}' is not tracked (no goal with that key is stored yet); "
+                "a new goal needs a title"
             )
             continue
+        stored = existing is not None and key is not None and key in existing
         announced = fields.get("announced")
+        # A stored goal keeps its announced date unless the file changes it.
+        not_before = (
+            existing[str(key)]
+            if stored and existing is not None and "announced" not in fields
+            else announced
+        )
         raw_events = raw.get("events")
         if raw_events == []:  # an empty history is no history: record the initial event
             raw_events = None
@@ -397,16 +429,17 @@ def validate_items(
                 problems.items.append(f"{label}: events must be a list")
                 continue
             checked = [
-                _event(item, f"{label} event {j + 1}", announced, problems)
+                _event(item, f"{label} event {j + 1}", announced, problems, not_before=not_before)
                 for j, item in enumerate(raw_events)
             ]
             events = [e for e in checked if e is not None]
             if raw_events and not events:
                 continue
             events.sort(key=lambda e: e["on_date"])  # stable: file order within a day
-            if events and events[0].get("status") is None:
+            if events and events[0].get("status") is None and not stored:
                 # Every goal has a status from its first event on, as `add` records it; the
-                # status-as-of queries and the cached state then agree on every day.
+                # status-as-of queries and the cached state then agree on every day. A stored
+                # goal has its status already: an event records only what it names.
                 events[0]["status"] = "not_started"
             extra = _evidence_list(raw.get("evidence"), label, problems)
             if extra and events:
@@ -421,20 +454,9 @@ def validate_items(
             effective = announced
         state = {
             "on": effective,
-            **{
-                k: raw.get(k)
-                for k in (
-                    "status",
-                    "progress",
-                    "deadline",
-                    "deadline_text",
-                    "deadline_precision",
-                    "note",
-                    "evidence",
-                )
-            },
+            **{k: raw.get(k) for k in (*EVENT_STATE, "note", "evidence")},
         }
-        if state["status"] in (None, ""):
+        if state["status"] in (None, "") and not stored:
             state["status"] = "not_started"
         event = _event(state, label, announced, problems)
         if event is not None:
@@ -460,12 +482,21 @@ def _fingerprint(event: dict[str, Any]) -> tuple[Any, ...]:
 def apply(
     db: Database, plan: Sequence[PlannedGoal], *, on: date | None, today: date, author: str | None
 ) -> ImportResult:
-    """Write the plan in the caller's transaction."""
+    """Write the plan in the caller's transaction, through the store."""
     result = ImportResult()
     stamp = services.now_stamp()
     existing = dict(db.all("SELECT key, id FROM goal"))
     new_goals = [p for p in plan if p.key is None or p.key not in existing]
-    _create_bulk(db, new_goals, stamp=stamp, author=author, result=result)
+    written = store.create_goals(
+        db,
+        (store.NewGoal(fields=p.fields, events=p.events, key=p.key) for p in new_goals),
+        stamp=stamp,
+        author=author,
+    )
+    result.created += len(new_goals)
+    result.events += written.events
+    result.evidence += written.evidence_count
+    result.keys.extend(written.keys)
     for goal in plan:
         if goal.key is not None and goal.key in existing:
             _merge(
@@ -480,128 +511,6 @@ def apply(
     return result
 
 
-def _create_bulk(
-    db: Database,
-    goals: Sequence[PlannedGoal],
-    *,
-    stamp: str,
-    author: str | None,
-    result: ImportResult,
-) -> None:
-    """New goals with executemany: goal rows, then events, then evidence (no per-row round trips)."""
-    if not goals:
-        return
-    keys: list[str] = []
-    taken = {k for (k,) in db.all("SELECT key FROM goal")}
-    for goal in goals:
-        key = goal.key
-        if key is None:
-            base = slugify(goal.fields["title"]) or "goal"
-            key, n = base, 2
-            while key in taken:
-                key, n = f"{base}-{n}", n + 1
-        taken.add(key)
-        keys.append(key)
-    goal_cols = [
-        "key",
-        *services.EDITABLE_FIELDS,
-        "status",
-        "progress",
-        "deadline",
-        "deadline_text",
-        "deadline_precision",
-        "original_deadline",
-        "created_at",
-        "updated_at",
-    ]
-    rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        state = fold_events(goal.events)
-        row = {name: goal.fields.get(name) for name in services.EDITABLE_FIELDS}
-        row["tags"] = json.dumps(goal.fields.get("tags") or [], ensure_ascii=False)
-        row.update(
-            key=key,
-            status=state.status or "not_started",
-            progress=state.progress,
-            deadline=state.deadline,
-            deadline_text=state.deadline_text,
-            deadline_precision=state.deadline_precision,
-            original_deadline=state.original_deadline,
-            created_at=stamp,
-            updated_at=stamp,
-        )
-        rows.append(row)
-    db.executemany(
-        f"INSERT INTO goal ({', '.join(goal_cols)}) VALUES "
-        f"({', '.join(':' + c for c in goal_cols)})",
-        rows,
-    )
-    ids = dict(db.all("SELECT key, id FROM goal"))
-    before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
-    event_rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        for event in goal.events:
-            event_rows.append(_event_row(ids[key], event, stamp=stamp, author=author))
-    cols = list(event_rows[0]) if event_rows else []
-    db.executemany(
-        f"INSERT INTO event ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})",
-        event_rows,
-    )
-    new_ids = {ids[k] for k in keys}
-    by_goal: dict[int, list[int]] = {}
-    for event_id, goal_id in db.all(
-        "SELECT id, goal_id FROM event WHERE id > :b ORDER BY id", {"b": before}
-    ):
-        if goal_id in new_ids:
-            by_goal.setdefault(goal_id, []).append(event_id)
-    evidence_rows = []
-    for key, goal in zip(keys, goals, strict=True):
-        seen: set[str] = set()
-        for event_id, event in zip(by_goal.get(ids[key], []), goal.events, strict=True):
-            for item in event["evidence"]:
-                if item.url in seen:
-                    continue
-                seen.add(item.url)
-                evidence_rows.append(
-                    {
-                        "g": ids[key],
-                        "e": event_id,
-                        "url": item.url,
-                        "title": item.title,
-                        "published": item.published,
-                        "kind": item.kind,
-                    }
-                )
-    db.executemany(
-        "INSERT INTO evidence (goal_id, event_id, url, title, published, kind) "
-        "VALUES (:g, :e, :url, :title, :published, :kind)",
-        evidence_rows,
-    )
-    result.created += len(goals)
-    result.events += len(event_rows)
-    result.evidence += len(evidence_rows)
-    result.keys.extend(keys)
-
-
-def _event_row(
-    goal_id: int, event: dict[str, Any], *, stamp: str, author: str | None
-) -> dict[str, Any]:
-    changes = event.get("changes")
-    return {
-        "goal_id": goal_id,
-        "on_date": event["on_date"],
-        "recorded_at": event.get("recorded_at") or stamp,
-        "author": event.get("author") or author,
-        "status": event.get("status"),
-        "progress": event.get("progress"),
-        "deadline": event.get("deadline"),
-        "deadline_text": event.get("deadline_text"),
-        "deadline_precision": event.get("deadline_precision"),
-        "note": event.get("note"),
-        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True) if changes else None,
-    }
-
-
 def _merge(
     db: Database,
     goal: PlannedGoal,
@@ -613,8 +522,8 @@ def _merge(
     result: ImportResult,
 ) -> None:
     """Bring an existing goal in line with the file, recording only what differs."""
-    current = services.goal_detail(db, ref=str(goal_id), as_of=date.max)
-    have_urls = {item["url"] for item in current["evidence"]}
+    current = store.read_goal(db, goal_id)
+    have_urls = current["evidence_urls"]
     to_add: list[dict[str, Any]] = []
     if goal.simple:
         wanted = goal.events[0]
@@ -632,40 +541,30 @@ def _merge(
             to_add.append(delta)
     else:
         stored = Counter(_fingerprint(e) for e in current["events"])
+        # A history whose first event named no status was stored starting `not_started`;
+        # importing the file again must find that event, not add it a second time.
+        first = _fingerprint(current["events"][0]) if current["events"] else None
         for event in goal.events:
             fp = _fingerprint(event)
+            if not stored[fp] and event.get("status") is None:
+                defaulted = _fingerprint({**event, "status": "not_started"})
+                if defaulted == first:
+                    fp = defaulted
             if stored[fp]:
                 stored[fp] -= 1
                 continue
             to_add.append(event)
-    changes = {
-        name: {"from": current[name], "to": value}
-        for name, value in goal.fields.items()
-        if value != current[name]
-    }
+    changes = store.changed_fields(current, goal.fields)
     if changes:
-        sets = ", ".join(f"{name} = :{name}" for name in changes)
-        values = {
-            n: (json.dumps(c["to"], ensure_ascii=False) if n == "tags" else c["to"])
-            for n, c in changes.items()
-        }
-        db.execute(f"UPDATE goal SET {sets} WHERE id = :g", {**values, "g": goal_id})
+        store.update_fields(db, goal_id, {name: c["to"] for name, c in changes.items()})
         if to_add:
             to_add[-1]["changes"] = {**(to_add[-1].get("changes") or {}), **changes}
         else:
             to_add.append({"on_date": on.isoformat(), "changes": changes, "evidence": []})
-    for event in to_add:
-        event_id = services.insert_event(
-            db, goal_id=goal_id, event=_event_row(goal_id, event, stamp=stamp, author=author)
-        )
-        added = services.attach_evidence(
-            db, goal_id=goal_id, event_id=event_id, items=event.get("evidence") or []
-        )
-        have_urls.update(added)
-        result.events += 1
-        result.evidence += len(added)
+    written = store.append_events(db, goal_id, to_add, stamp=stamp, author=author)
+    result.events += written.events
+    result.evidence += written.evidence_count
     if to_add:
-        services.refresh_state(db, goal_id, stamp=stamp)
         result.updated += 1
     else:
         result.unchanged += 1
@@ -713,7 +612,8 @@ def import_file(
     `on_progress(stage, done, total)` hears of the goals checked, then of the write."""
     read, labels = read_document(path, fmt)
     items = read if on_progress is None else _Reporting(read, on_progress)
-    existing = {str(key) for (key,) in db.all("SELECT key FROM goal")}  # goals are never deleted
+    # goals are never deleted: every key stored now is still stored when the plan is written
+    existing = {str(k): announced for k, announced in db.all("SELECT key, announced FROM goal")}
     try:
         plan = validate_items(items, labels, on=on, today=today, existing=existing)
     except ImportFileError as exc:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tracker import history
 from tracker.db import Database
-from tracker.domain import FINAL_STATUSES, STATUSES, Goal
+from tracker.domain import FINAL_STATUSES, STATUSES, Goal, overdue_before, slip_days
 from tracker.quarters import Quarter, quarter_of
 
 Progress = Callable[[str], None]
@@ -96,27 +96,19 @@ class QuarterCell:
     against, computed once per quarter rather than once per cell."""
 
     day: date | None  # cell_day(quarter, as_of)
-    ended: bool  # the quarter is over on as_of
-    bound: str  # ISO day: the quarter's last day when ended, else as_of
+    bound: str  # ISO day a deadline must be before to be overdue (domain.is_overdue's as-of)
 
     @classmethod
     def of(cls, quarter: Quarter, as_of: date) -> QuarterCell:
         day = cell_day(quarter, as_of)
+        # A quarter that is over counts a deadline on its last day as missed: the bound is
+        # the next day. The quarter in progress follows `list`: the as-of date.
         ended = day is not None and day == quarter.end
-        return cls(day, ended, (quarter.end if ended else as_of).isoformat())
+        return cls(day, (quarter.end + timedelta(days=1) if ended else as_of).isoformat())
 
     def overdue(self, status: str | None, deadline: str | None) -> bool:
         """Whether a cell is overdue (see the module docstring)."""
-        if status is None or deadline is None or status in FINAL_STATUSES or self.day is None:
-            return False
-        if self.ended:  # the quarter is over: due on or before its last day and not done
-            return deadline <= self.bound
-        return deadline < self.bound
-
-
-def cell_overdue(quarter: Quarter, as_of: date, status: str | None, deadline: str | None) -> bool:
-    """Whether a cell is overdue (see the module docstring)."""
-    return QuarterCell.of(quarter, as_of).overdue(status, deadline)
+        return self.day is not None and overdue_before(deadline, status, self.bound)
 
 
 def quarterly(
@@ -140,9 +132,9 @@ def _states_by_day(
     """(index into `bounds`, goal id, status, deadline) for every goal that existed on each
     day of `bounds` (ISO days, ascending).
 
-    One scan of the status and deadline events in (goal, date, recording) order, folded as
-    history.fold_events does: on day D a goal has the status (deadline) of its latest event on
-    or before D that set one. Three times faster than an interval join of LEAD windows in SQL,
+    One scan of the status and deadline events in (goal, date, recording) order, each goal's
+    folded with history.FoldedState (the one rule of state-as-of), its state given as the scan
+    passes each day. Faster than an interval join of LEAD windows in SQL (bench/README.md),
     and streamed from the cursor: nothing per event is kept."""
     rows = db.execute(
         "SELECT goal_id, on_date, status, deadline FROM event"
@@ -150,20 +142,19 @@ def _states_by_day(
         " ORDER BY goal_id, on_date, id",
         {"last": bounds[-1]},
     )
-    goal, status, deadline, k = 0, None, None, 0  # k: the first day not yet given for `goal`
+    goal, state, k = 0, history.FoldedState(), 0  # k: the first day not yet given for `goal`
     for goal_id, on_date, event_status, event_deadline in rows:
         if goal_id != goal:
-            if status is not None:
-                yield from ((i, goal, status, deadline) for i in range(k, len(bounds)))
-            goal, status, deadline, k = goal_id, None, None, 0
+            if state.status is not None:
+                yield from ((i, goal, state.status, state.deadline) for i in range(k, len(bounds)))
+            goal, state, k = goal_id, history.FoldedState(), 0
         while k < len(bounds) and str(on_date) > bounds[k]:
-            if status is not None:
-                yield k, goal, status, deadline
+            if state.status is not None:
+                yield k, goal, state.status, state.deadline
             k += 1
-        status = event_status if event_status is not None else status
-        deadline = event_deadline if event_deadline is not None else deadline
-    if status is not None:
-        yield from ((i, goal, status, deadline) for i in range(k, len(bounds)))
+        state.apply(event_status, None, event_deadline)
+    if state.status is not None:
+        yield from ((i, goal, state.status, state.deadline) for i in range(k, len(bounds)))
 
 
 def states_on_days(
@@ -443,11 +434,6 @@ def _first_quarter(db: Database, ids: set[int], as_of: date) -> Quarter:
     return quarter_of(date.fromisoformat(min(firsts))) if firsts else quarter_of(as_of)
 
 
-def _slip(old: str, new: str) -> str:
-    days = (date.fromisoformat(new) - date.fromisoformat(old)).days
-    return f"{'+' if days > 0 else ''}{days} days"
-
-
 def _changes(
     db: Database,
     goals: Sequence[Goal],
@@ -521,7 +507,7 @@ def _changes(
                         "deadline",
                         old,
                         new_deadline,
-                        _slip(old, new_deadline) if old else None,
+                        f"{slip_days(old, new_deadline):+d} days" if old else None,
                     )
                 )
         for url, title in evidence.get(eid, []):

@@ -10,56 +10,31 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tracker import history
+from tracker import history, store
 from tracker.db import Database
 from tracker.deadlines import Deadline, parse_deadline
 from tracker.domain import (
-    FINAL_STATUSES,
     MAX_SHORT,
     EvidenceIn,
     Goal,
     clean_text,
+    is_overdue,
     normalize_kind,
     normalize_status,
     normalize_tags,
     shorten,
-    slugify,
     validate_key,
     validate_progress,
     validate_url,
 )
-from tracker.errors import BadInputError, ConflictError, NotFoundError, TrackerError
+from tracker.errors import BadInputError, NotFoundError, TrackerError
+from tracker.schema import EVENT, GOAL_FIELDS
 
-EDITABLE_FIELDS = (
-    "title",
-    "title_original",
-    "description",
-    "owner",
-    "area",
-    "tags",
-    "source",
-    "source_url",
-    "announced",
-    "quote",
-)
-_EVENT_COLS = (
-    "id",
-    "goal_id",
-    "on_date",
-    "recorded_at",
-    "author",
-    "status",
-    "progress",
-    "deadline",
-    "deadline_text",
-    "deadline_precision",
-    "note",
-    "changes",
-)
+EDITABLE_FIELDS = GOAL_FIELDS
 
 
 _UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
@@ -71,22 +46,6 @@ def now_stamp() -> str:
 
 
 # --- validation of user-supplied fields --------------------------------------------------
-@dataclass
-class GoalFields:
-    """Validated descriptive fields of a goal (what `add` takes besides the initial state)."""
-
-    title: str
-    title_original: str | None = None
-    description: str | None = None
-    owner: str | None = None
-    area: str | None = None
-    tags: list[str] = field(default_factory=list)
-    source: str | None = None
-    source_url: str | None = None
-    announced: str | None = None
-    quote: str | None = None
-
-
 def validate_fields(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Check and normalise descriptive fields; with partial=True only those present."""
     out: dict[str, Any] = {}
@@ -171,107 +130,6 @@ def find_goal_id(db: Database, ref: str) -> int:
     return int(row[0])
 
 
-def key_exists(db: Database, key: str) -> bool:
-    return db.one("SELECT 1 FROM goal WHERE key = :key", {"key": key}) is not None
-
-
-def derive_key(db: Database, title: str) -> str:
-    base = slugify(title) or "goal"
-    if not key_exists(db, base) and not base.isdigit():
-        return base
-    n = 2
-    while key_exists(db, f"{base}-{n}"):
-        n += 1
-    return f"{base}-{n}"
-
-
-# --- writing ------------------------------------------------------------------------------
-def insert_goal(db: Database, *, key: str, fields: dict[str, Any], stamp: str) -> int:
-    cols = ["key", *EDITABLE_FIELDS, "status", "created_at", "updated_at"]
-    values = {name: fields.get(name) for name in EDITABLE_FIELDS}
-    values["tags"] = json.dumps(fields.get("tags") or [], ensure_ascii=False)
-    values.update(key=key, status="not_started", created_at=stamp, updated_at=stamp)
-    sql = (
-        f"INSERT INTO goal ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
-        "RETURNING id"
-    )
-    try:
-        return db.insert(sql, values)
-    except Exception as exc:
-        if db.is_unique_violation(exc):
-            raise ConflictError(
-                f"a goal with key '{key}' already exists: choose another --key"
-            ) from None
-        raise
-
-
-def insert_event(db: Database, *, goal_id: int, event: dict[str, Any]) -> int:
-    cols = _EVENT_COLS[1:]
-    values = {name: event.get(name) for name in cols}
-    values["goal_id"] = goal_id
-    if isinstance(values["changes"], dict):
-        values["changes"] = json.dumps(values["changes"], ensure_ascii=False, sort_keys=True)
-    sql = (
-        f"INSERT INTO event ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
-        "RETURNING id"
-    )
-    return db.insert(sql, values)
-
-
-def attach_evidence(
-    db: Database, *, goal_id: int, event_id: int, items: Sequence[EvidenceIn]
-) -> list[str]:
-    """Add evidence the goal does not have yet; returns the URLs actually added."""
-    have = {row[0] for row in db.all("SELECT url FROM evidence WHERE goal_id = :g", {"g": goal_id})}
-    added = []
-    for item in items:
-        if item.url in have:
-            continue
-        have.add(item.url)
-        db.execute(
-            "INSERT INTO evidence (goal_id, event_id, url, title, published, kind) "
-            "VALUES (:g, :e, :url, :title, :published, :kind)",
-            {
-                "g": goal_id,
-                "e": event_id,
-                "url": item.url,
-                "title": item.title,
-                "published": item.published,
-                "kind": item.kind,
-            },
-        )
-        added.append(item.url)
-    return added
-
-
-def refresh_state(db: Database, goal_id: int, *, stamp: str) -> None:
-    """Recompute the goal row's cached state from all its events."""
-    # Lock the row before reading the events, so a concurrent writer's events are seen.
-    db.execute("UPDATE goal SET updated_at = :s WHERE id = :g", {"s": stamp, "g": goal_id})
-    rows = db.all(
-        "SELECT status, progress, deadline, deadline_text, deadline_precision FROM event "
-        "WHERE goal_id = :g ORDER BY on_date, id",
-        {"g": goal_id},
-    )
-    keys = ("status", "progress", "deadline", "deadline_text", "deadline_precision")
-    state = history.fold_events(dict(zip(keys, row, strict=True)) for row in rows)
-    db.execute(
-        "UPDATE goal SET status = :status, progress = :progress, deadline = :deadline, "
-        "deadline_text = :deadline_text, deadline_precision = :deadline_precision, "
-        "original_deadline = :original_deadline, updated_at = :stamp WHERE id = :g",
-        {
-            "status": state.status or "not_started",
-            "progress": state.progress,
-            "deadline": state.deadline,
-            "deadline_text": state.deadline_text,
-            "deadline_precision": state.deadline_precision,
-            "original_deadline": state.original_deadline,
-            "stamp": stamp,
-            "g": goal_id,
-        },
-    )
-
-
 def add_goal(
     db: Database,
     *,
@@ -307,16 +165,11 @@ def add_goal(
             deadline_text=parsed.text,
             deadline_precision=parsed.precision,
         )
-    items = read_evidence(evidence)
+    event["evidence"] = read_evidence(evidence)
 
     def work(tx: Database) -> str:
-        stamp = now_stamp()
-        goal_key = wanted_key or derive_key(tx, clean["title"])
-        goal_id = insert_goal(tx, key=goal_key, fields=clean, stamp=stamp)
-        event_id = insert_event(tx, goal_id=goal_id, event={**event, "recorded_at": stamp})
-        attach_evidence(tx, goal_id=goal_id, event_id=event_id, items=items)
-        refresh_state(tx, goal_id, stamp=stamp)
-        return goal_key
+        new = store.NewGoal(fields=clean, events=[event], key=wanted_key)
+        return store.create_goals(tx, [new], stamp=now_stamp()).keys[0]
 
     return db.write(work)
 
@@ -371,13 +224,8 @@ def update_goal(
         goal_id = find_goal_id(tx, ref)
         # Taking the row lock first serialises writers of one goal on PostgreSQL too.
         stamp = now_stamp()
-        tx.execute("UPDATE goal SET updated_at = :s WHERE id = :g", {"s": stamp, "g": goal_id})
-        row = tx.one(
-            f"SELECT key, {', '.join(EDITABLE_FIELDS)} FROM goal WHERE id = :g", {"g": goal_id}
-        )
-        assert row is not None
-        current = dict(zip(("key", *EDITABLE_FIELDS), row, strict=True))
-        current["tags"] = json.loads(current["tags"] or "[]")
+        store.lock_goal(tx, goal_id, stamp=stamp)
+        current = store.read_fields(tx, goal_id)
         announced = current["announced"]
         if announced and on.isoformat() < announced:
             raise BadInputError(f"--on {on} is before the goal was announced ({announced})")
@@ -388,6 +236,7 @@ def update_goal(
             "status": new_status,
             "progress": new_progress,
             "note": clean_note,
+            "evidence": items,
         }
         if deadline_text is not None:
             reference = date.fromisoformat(announced) if announced else on
@@ -400,11 +249,7 @@ def update_goal(
         if plus or minus:
             tags = edits.get("tags", current["tags"])
             edits["tags"] = [t for t in tags if t not in minus] + [t for t in plus if t not in tags]
-        changes = {
-            name: {"from": current[name], "to": value}
-            for name, value in edits.items()
-            if value != current[name]
-        }
+        changes = store.changed_fields(current, edits)
         if not changes and not records_news:
             # Only field edits were asked for, and the goal already has those values: an
             # event saying "(no change)" would add noise to the history, not a fact.
@@ -423,18 +268,11 @@ def update_goal(
                         f"recorded event ({first})"
                     )
             event["changes"] = changes
-            sets = ", ".join(f"{name} = :{name}" for name in changes)
-            values = {
-                name: (
-                    json.dumps(change["to"], ensure_ascii=False) if name == "tags" else change["to"]
-                )
-                for name, change in changes.items()
-            }
-            tx.execute(f"UPDATE goal SET {sets} WHERE id = :g", {**values, "g": goal_id})
-        event_id = insert_event(tx, goal_id=goal_id, event=event)
-        added = attach_evidence(tx, goal_id=goal_id, event_id=event_id, items=items)
-        refresh_state(tx, goal_id, stamp=stamp)
-        return UpdateResult(current["key"], event_id, added, sorted(changes))
+            store.update_fields(tx, goal_id, {name: c["to"] for name, c in changes.items()})
+        written = store.append_events(tx, goal_id, [event], stamp=stamp)
+        return UpdateResult(
+            current["key"], written.event_ids[0], written.evidence[0], sorted(changes)
+        )
 
     return db.write(work)
 
@@ -465,40 +303,19 @@ def events_and_evidence(
     # of recording: an import replays events by date, so only this order survives a round trip.
     evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
     no_evidence: list[dict[str, Any]] = []
-    for (  # the columns of _EVENT_COLS, in order
-        event_id,
-        goal_id,
-        on_date,
-        recorded_at,
-        author,
-        status,
-        progress,
-        deadline,
-        deadline_text,
-        deadline_precision,
-        note,
-        changes,
-    ) in db.all(
-        f"SELECT {', '.join(_EVENT_COLS)} FROM event{where} ORDER BY goal_id, on_date, id", params
+    shown = EVENT.columns[3:]  # recorded_at … changes, after `on`
+    for row in db.all(
+        f"SELECT {', '.join(EVENT.columns)} FROM event{where} ORDER BY goal_id, on_date, id", params
     ):
-        evidence = evidence_by_event.get(event_id, no_evidence)
+        values = dict(zip(EVENT.columns, row, strict=True))
+        goal_id = values["goal_id"]
+        evidence = evidence_by_event.get(values["id"], no_evidence)
         if evidence:
             evidence_by_goal[goal_id].extend(evidence)
-        events[goal_id].append(
-            {
-                "on": on_date,
-                "recorded_at": recorded_at,
-                "author": author,
-                "status": status,
-                "progress": progress,
-                "deadline": deadline,
-                "deadline_text": deadline_text,
-                "deadline_precision": deadline_precision,
-                "note": note,
-                "changes": json.loads(changes) if changes else None,
-                "evidence": evidence,
-            }
-        )
+        item = {"on": values["on_date"], **{name: values[name] for name in shown}}
+        item["changes"] = json.loads(item["changes"]) if item["changes"] else None
+        item["evidence"] = evidence
+        events[goal_id].append(item)
     return events, evidence_by_goal
 
 
@@ -549,11 +366,7 @@ def export_goals(
     out = []
     for goal in goals:
         item = goal.to_dict()
-        item["overdue"] = (
-            goal.deadline is not None
-            and goal.deadline < as_of.isoformat()
-            and goal.status not in FINAL_STATUSES
-        )
+        item["overdue"] = is_overdue(goal.deadline, goal.status, as_of)
         item["events"] = events.get(goal.id, [])
         item["evidence"] = evidence.get(goal.id, [])
         out.append(item)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import typer
 
-from tracker.db import Database, open_database, resolve_url
+from tracker.db import Database, connect, resolve_url
 from tracker.errors import BadInputError, TrackerError
+from tracker.migrations import open_database
 
 
 class State:
@@ -27,9 +28,11 @@ state = State()
 
 
 @contextmanager
-def open_db(create: bool = True) -> Iterator[Database | None]:
-    """The command's database (migrated to head); None when create=False and there is none yet."""
-    db = open_database(resolve_url(state.db_option), create=create)
+def open_db(create: bool = True, migrate: bool = True) -> Iterator[Database | None]:
+    """The command's database (migrated to head unless migrate=False: `db` looks at or
+    upgrades the schema itself); None when create=False and there is none yet."""
+    url = resolve_url(state.db_option)
+    db = open_database(url, create=create) if migrate else connect(url, create=create)
     try:
         yield db
     finally:

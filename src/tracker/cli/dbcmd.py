@@ -18,16 +18,11 @@ app = typer.Typer(
 @app.command(epilog="\b\nExamples:\n  tracker db upgrade\n  tracker --db archive.db db upgrade")
 def upgrade() -> None:
     """Create the schema or upgrade it to the newest revision (safe to run concurrently)."""
-    from tracker.db import connect, ensure_schema, resolve_url
-    from tracker.migrations import HEAD
+    from tracker.migrations import HEAD, ensure_schema
 
-    url = resolve_url(common.state.db_option)
-    db = connect(url)
-    assert db is not None
-    try:
+    with common.open_db(migrate=False) as db:
+        assert db is not None
         before = ensure_schema(db)  # as found when it was this run's turn to upgrade
-    finally:
-        db.close()
     if before == HEAD:
         common.note(f"already at {HEAD}")
     else:
@@ -37,16 +32,14 @@ def upgrade() -> None:
 @app.command(epilog="\b\nExamples:\n  tracker db status\n  TRACKER_DB=db/demo.db tracker db status")
 def status() -> None:
     """Show the database URL (never a password), its schema revision and what it holds."""
-    from tracker.db import connect, display_url, resolve_url, schema_revision
-    from tracker.migrations import HEAD
+    from tracker.db import display_url, resolve_url
+    from tracker.migrations import HEAD, schema_revision
 
-    url = resolve_url(common.state.db_option)
-    shown = display_url(url)
-    db = connect(url, create=False)
-    if db is None:
-        common.emit(f"database: {shown}\nschema:   none yet (created on first use)\n")
-        return
-    try:
+    shown = display_url(resolve_url(common.state.db_option))
+    with common.open_db(create=False, migrate=False) as db:
+        if db is None:
+            common.emit(f"database: {shown}\nschema:   none yet (created on first use)\n")
+            return
         revision = schema_revision(db)
         lines = [
             f"database: {shown}",
@@ -59,6 +52,4 @@ def status() -> None:
                 events = db.scalar("SELECT count(*) FROM event")
                 evidence = db.scalar("SELECT count(*) FROM evidence")
             lines.append(f"contents: {goals} goals, {events} events, {evidence} evidence links")
-    finally:
-        db.close()
     common.emit("\n".join(lines) + "\n")

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
+from typer import echo
 
-# typer 0.29 vendors click (pinned in pyproject.toml); its exceptions are what commands raise.
+# typer vendors click: its exceptions are what commands raise. This module is the one user of
+# typer's private API (typer._click, typer.main); pyproject.toml pins typer exactly and
+# tests/test_typer_pin.py checks what is used here.
 from typer._click import exceptions as cx
 from typer._click.core import Command, Context
 from typer._click.formatting import HelpFormatter
-from typer._click.utils import echo, make_default_short_help
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 from typer.models import CommandInfo
 
@@ -37,8 +40,8 @@ def _one_line(text: str) -> str:
 
 
 # The sub-commands (cli/completion.py holds the registry, so that completion reads it without
-# typer). typer builds every command of a group from its signature up front (~35 ms a run,
-# most of `tracker --help`); here only the command that runs is imported and built.
+# typer). typer builds every command of a group from its signature up front (most of
+# `tracker --help`'s time, bench/README.md); here only the command that runs is imported and built.
 COMMANDS = completion.COMMANDS
 
 
@@ -284,8 +287,7 @@ def main_options(
 
 def run() -> None:
     """Console-script entry point."""
-    # A command is a short process that builds many small objects and few reference cycles.
-    # Collecting every 100k allocations instead of every 700 (and the older generations
-    # rarely) took export's reading of 100k events from 0.68 s to 0.49 s (bench: export row).
+    # A command is a short process that builds many small objects and few reference cycles:
+    # collect rarely (what it saves: bench/README.md, "Figures behind the code").
     gc.set_threshold(100_000, 50, 1000)
     app()

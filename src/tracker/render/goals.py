@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -13,31 +12,12 @@ from typing import Any
 import orjson
 
 from tracker.csvsafe import escape_cell
-from tracker.domain import Goal
+from tracker.domain import Goal, slip_days
+from tracker.render.markdown import md_table
 from tracker.render.text import STATUS_COLORS, paint, table, terminal_safe, truncate, width
+from tracker.schema import GOAL_READ
 
-CSV_FIELDS = (
-    "id",
-    "key",
-    "title",
-    "title_original",
-    "description",
-    "owner",
-    "area",
-    "tags",
-    "source",
-    "source_url",
-    "announced",
-    "quote",
-    "status",
-    "progress",
-    "deadline",
-    "deadline_text",
-    "deadline_precision",
-    "original_deadline",
-    "overdue",
-    "evidence",
-)
+CSV_FIELDS = (*GOAL_READ, "overdue", "evidence")
 
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
@@ -45,8 +25,8 @@ _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
 def to_json(data: Any) -> str:
     """`json.dumps(data, ensure_ascii=False, indent=2)` and a newline, byte for byte
-    (tests/test_render_json.py), by orjson: the stdlib's indenting encoder is pure Python and
-    took 3.6 s of a 10k-goal export."""
+    (tests/test_render_json.py), by orjson: the stdlib's indenting encoder is pure Python
+    (bench/README.md)."""
     return orjson.dumps(data, option=_JSON_OPTIONS).decode() + "\n"
 
 
@@ -105,33 +85,6 @@ def goals_csv(goals: Sequence[Mapping[str, Any]]) -> str:
     return csv_text(goals, CSV_FIELDS)
 
 
-def md_cell(value: object) -> str:
-    """Markdown table cell: pipes escaped, no raw HTML, no line breaks."""
-    if value is None or value == "":
-        return "—"
-    text = " ".join(str(value).split())
-    for ch in ("\\", "|", "`", "*", "[", "]", "~"):
-        text = text.replace(ch, "\\" + ch)
-    text = _EMPHASIS_UNDERSCORE.sub(r"\\_", text)
-    text = _ENTITY_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
-    # Bidi overrides and isolates cannot be contained by Markdown: shown as visible escapes.
-    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-_ENTITY_AMP = re.compile(r"&(?=[#A-Za-z0-9]+;)")  # a bare `&` (R&D) renders as itself
-_EMPHASIS_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-
-
-def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    lines = [
-        "| " + " | ".join(md_cell(h) for h in headers) + " |",
-        "|" + "|".join("---" for _ in headers) + "|",
-    ]
-    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def deadline_cell(goal: Goal) -> str:
     if not goal.deadline:
         return "—"
@@ -152,7 +105,7 @@ def goals_markdown(goals: Sequence[Goal]) -> str:
         )
         for g in goals
     ]
-    return md_table(headers, rows)
+    return md_table(headers, rows, tight_rule=True)
 
 
 def goals_table(goals: Sequence[Goal], *, columns: int, color: bool) -> str:
@@ -196,9 +149,7 @@ def goals_table(goals: Sequence[Goal], *, columns: int, color: bool) -> str:
 def _slip(previous: str | None, new: str) -> str:
     if not previous or previous == new:
         return ""
-    from datetime import date
-
-    days = (date.fromisoformat(new) - date.fromisoformat(previous)).days
+    days = slip_days(previous, new)
     word = "slipped" if days > 0 else "brought forward"
     return f" (was {previous}, {word} {abs(days)} days)"
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from tracker.domain import STATUSES
 from tracker.quarters import parse_quarter
 from tracker.render.goals import csv_text, to_json
+from tracker.render.markdown import md_table
 from tracker.render.report import md_text
 from tracker.render.text import STATUS_COLORS, paint, terminal_safe, truncate, width
 from tracker.reports import QuarterlyRow, QuarterlyTable
@@ -135,10 +136,6 @@ def table_text(table: QuarterlyTable, *, columns: int, color: bool) -> str:
 
 
 # --- markdown -------------------------------------------------------------------------------
-def _md_row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 def _md_status(row: QuarterlyRow, quarter: str, begun: bool) -> str:
     status = row.status_by_quarter[quarter]
     if status is None:
@@ -152,32 +149,33 @@ def table_markdown(table: QuarterlyTable) -> str:
     begun = _begun(table)
     title = f"## Status by quarter, {_span(table)} (as of {table.as_of.isoformat()})\n\n"
     headers = ["Key", "Title", "Area", "Deadline", *table.quarters]
-    lines = [_md_row(headers), _md_row(["---"] * len(headers))]
+    goal_rows = []
     for row in table.rows:
         goal = row.goal
         cells = [md_text(goal.key), md_text(goal.title), md_text(goal.area), md_text(goal.deadline)]
         cells += [_md_status(row, q, begun[q]) for q in table.quarters]
-        lines.append(_md_row(cells))
+        goal_rows.append(cells)
     if not table.rows:
-        lines.append(_md_row(["*No goals match.*", *[" "] * (len(headers) - 1)]))
-    summary_headers = ["Status", *table.quarters]
-    summary = [_md_row(summary_headers), _md_row(["---"] * len(summary_headers))]
+        goal_rows.append(["*No goals match.*", *[" "] * (len(headers) - 1)])
+    summary_rows = []
     overdue = table.overdue_counts()
     for status in _used_statuses(table):
         counts = [str(table.summary[q][status]) if begun[q] else " " for q in table.quarters]
-        summary.append(_md_row([LABEL[status], *counts]))
-    summary.append(
-        _md_row(["overdue", *[str(overdue[q]) if begun[q] else " " for q in table.quarters]])
+        summary_rows.append([LABEL[status], *counts])
+    summary_rows.append(
+        ["overdue", *[str(overdue[q]) if begun[q] else " " for q in table.quarters]]
     )
     totals = [f"**{sum(table.summary[q].values())}**" if begun[q] else " " for q in table.quarters]
-    summary.append(_md_row(["**goals**", *totals]))
+    summary_rows.append(["**goals**", *totals])
     legend = (
         f"Each cell is the goal's status at the end of the quarter (for the quarter in progress, "
         f"on {table.as_of.isoformat()}). **{OVERDUE_MARK}** overdue: the deadline fell on or "
         f"before the quarter's end and the goal was not done. {NOT_ANNOUNCED} not yet announced"
         + ("; blank: quarter not begun." if not all(begun.values()) else ".")
     )
-    return title + "\n".join(lines) + "\n\n" + "\n".join(summary) + "\n\n" + legend + "\n"
+    goals_md = md_table(headers, goal_rows, escape=False)
+    summary_md = md_table(["Status", *table.quarters], summary_rows, escape=False)
+    return title + goals_md + "\n" + summary_md + "\n" + legend + "\n"
 
 
 # --- csv, json ------------------------------------------------------------------------------

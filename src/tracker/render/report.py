@@ -8,7 +8,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from tracker.domain import STATUSES, Goal
-from tracker.render.goals import csv_text, md_cell, to_json
+from tracker.render.goals import csv_text, to_json
+from tracker.render.markdown import md_cell, md_table
 from tracker.reports import DUE_SOON_DAYS, Change, Report
 
 LABEL = {status: status.replace("_", " ") for status in STATUSES}
@@ -99,15 +100,9 @@ def md_link(text: str | None, url: str | None) -> str:
     return f"[{md_text(text or url)}]({target})"
 
 
-def _row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Cells are already Markdown (escaped with md_cell or built from safe parts)."""
-    lines = [_row(headers), _row(["---"] * len(headers))]
-    lines += [_row(r) for r in rows]
-    return "\n".join(lines) + "\n"
+    """Cells are already Markdown (escaped with md_text or built from safe parts)."""
+    return md_table(headers, rows, escape=False)
 
 
 def _progress(goal: Goal) -> str:
