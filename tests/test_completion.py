@@ -8,6 +8,7 @@ statuses, sorts) from the tuples the commands check against."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,60 @@ def test_fast_path_leaves_the_rest_to_typer(fixture_db: str) -> None:
     # and the process still answers them, through typer
     assert "--show-completion" in bash("tracker --", fixture_db)
     assert bash("tracker db ", fixture_db) == ["upgrade", "status"]
+
+
+# --- the installed scripts in the real shells ------------------------------------------------
+def _script(shell: str) -> str:
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", "--show-completion", shell],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+def _shell_env(db: str) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)  # where the `tracker` console script is
+    return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "TRACKER_DB": db}
+
+
+def test_real_bash_runs_the_installed_function(fixture_db: str, tmp_path: Path) -> None:
+    script = tmp_path / "tracker.sh"
+    script.write_text(_script("bash"))
+    program = (
+        f"source {script}\n"
+        "COMP_WORDS=(tracker update huma); COMP_CWORD=2\n"
+        "_tracker_completion tracker\n"
+        "printf '%s\\n' \"${COMPREPLY[@]}\"\n"
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "-c", program],
+        capture_output=True,
+        text=True,
+        env=_shell_env(fixture_db),
+        timeout=60,
+    )
+    assert result.stdout.splitlines() == HUMANOID, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_real_fish_completes_with_the_installed_script(fixture_db: str, tmp_path: Path) -> None:
+    script = tmp_path / "tracker.fish"
+    script.write_text(_script("fish"))
+    result = subprocess.run(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            f'source {script}; complete -C"tracker update humanoid-robot-s"',
+        ],
+        capture_output=True,
+        text=True,
+        env=_shell_env(fixture_db),
+        timeout=60,
+    )
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == HUMANOID[2:]
