@@ -87,6 +87,20 @@ def test_a_step_that_reports_nothing_still_shows_time_passing() -> None:
     assert tty.getvalue() == closed  # and nothing once closed
 
 
+def test_a_steps_rate_counts_from_the_start_of_that_step() -> None:
+    tty, clock = FakeTerminal(), Clock()
+    bar = Progress(
+        total=1, unit="goals", label="import", stream=tty, enabled=True, delay=11, clock=clock
+    )
+    bar.step("reading", 0, 1)
+    clock.now += 10  # reading took 10 s; the bar is first drawn 12 s in
+    bar.step("checking", 0, 10)
+    clock.now += 2
+    bar.step("checking", 5, 10)  # 5 of 10 in 2 s: 2 s left, whatever reading took
+    assert "5/10 [00:02<00:02" in tty.getvalue()
+    bar.close()
+
+
 def test_nothing_when_disabled() -> None:
     clock, tty = Clock(), FakeTerminal()
     bar = make(tty, clock, enabled=False)

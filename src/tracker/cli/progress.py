@@ -57,7 +57,9 @@ class Progress:
     ) -> None:
         self.total, self.unit, self.label = total, unit, label
         self.stream, self.enabled, self.delay, self.clock = stream, enabled, delay, clock
-        self.start = clock()
+        self.start = clock()  # the delay counts from here
+        self.stage_start = self.start  # the rate and the time left count from here
+        self.stage_name: str | None = None
         self.done = 0
         self.stages = 0
         self.bar: Any = None
@@ -83,8 +85,9 @@ class Progress:
     def step(self, stage: str, done: int, total: int | None) -> None:
         """`done` of `total` in a named stage; a new stage starts its count again. The shape of
         a service's `on_progress(stage, done, total)` callback."""
-        if stage != getattr(self, "_stage_name", None):
-            self._stage_name = stage
+        if stage != self.stage_name:
+            self.stage_name = stage
+            self.stage_start = self.clock()
             if self.bar is not None:
                 self.bar.set_description_str(f"{self.label}: {stage}", refresh=False)
                 self.bar.reset(total=total)  # redrawn at 0, its clock started again
@@ -96,7 +99,7 @@ class Progress:
         self.stages += 1
         if self.bar is not None:
             self.bar.set_description_str(f"{self.label}: {name}", refresh=False)
-        self._stage_name = name
+        self.stage_name = name
 
     def _refresh(self) -> None:
         if not self.enabled:
@@ -110,7 +113,7 @@ class Progress:
     def _draw(self) -> None:
         from tqdm import tqdm
 
-        name = getattr(self, "_stage_name", None)
+        name = self.stage_name
         self.bar = tqdm(
             total=self.total,
             unit=f" {self.unit}",
@@ -121,9 +124,10 @@ class Progress:
             smoothing=0.1,
             colour=None if os.environ.get("NO_COLOR") else "green",
         )
-        # The rate and the time left count from the start of the work, not from the first draw
-        # (tqdm's clock is its own: move its start back by the time already spent).
-        self.bar.start_t = self.bar.last_print_t = self.bar._time() - (self.clock() - self.start)
+        # The rate and the time left count from the start of the step's work, not from the
+        # first draw (tqdm's clock is its own: move its start back by the time already spent).
+        spent = self.clock() - self.stage_start
+        self.bar.start_t = self.bar.last_print_t = self.bar._time() - spent
         # A step that reports nothing for a while (one bulk write) still shows its time passing.
         import threading
 
