@@ -7,6 +7,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -406,3 +408,22 @@ def test_a_row_without_status_leaves_a_stored_goal_s_status(cli: Invoke, tmp_pat
     goal = json_out(cli("show", "six-g", "--format", "json", "--as-of", "2026-03-01"))
     assert (goal["status"], goal["progress"]) == ("in_progress", 40)
     assert goal["events"][-1]["status"] is None
+
+
+def test_a_draft_through_a_real_process(
+    tracker_proc: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    ok(tracker_proc("import", str(FIXTURE)))
+    before = json.loads(ok(tracker_proc("export", "--format", "json")).stdout)
+    untracked = write_file(
+        tmp_path / "untracked.yaml",
+        DRAFT.replace("six-g", "6g-phase2-trials")
+        + "- key: not-a-goal\n  events:\n  - {on: '2026-03-01', note: x}\n",
+    )
+    assert_one_line_error(tracker_proc("import", str(untracked)), 2, "not-a-goal", "not tracked")
+    assert json.loads(ok(tracker_proc("export", "--format", "json")).stdout) == before
+    draft = write_file(tmp_path / "draft.yaml", DRAFT.replace("six-g", "6g-phase2-trials"))
+    done = ok(tracker_proc("import", str(draft)))
+    assert "0 new, 1 updated, 0 unchanged goals (2 events, 1 evidence links)" in done.stderr
+    shown = json.loads(ok(tracker_proc("show", "6g-phase2-trials", "-f", "json")).stdout)
+    assert (shown["status"], shown["deadline_precision"]) == ("in_progress", "month")

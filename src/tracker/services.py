@@ -35,6 +35,7 @@ from tracker.errors import BadInputError, NotFoundError, TrackerError
 from tracker.schema import EVENT, GOAL_FIELDS
 
 EDITABLE_FIELDS = GOAL_FIELDS
+_EVENT_KEYS = ("on", *EVENT.columns[3:])  # an event in the interchange format: on_date is `on`
 
 
 _UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
@@ -303,17 +304,20 @@ def events_and_evidence(
     # of recording: an import replays events by date, so only this order survives a round trip.
     evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
     no_evidence: list[dict[str, Any]] = []
-    shown = EVENT.columns[3:]  # recorded_at … changes, after `on`
+    # The event's columns from on_date on, named as the interchange format names them (`on`),
+    # then id and goal_id: zip stops at the names, so the dict is built in C, by name.
+    shown = EVENT.columns[2:]
     for row in db.all(
-        f"SELECT {', '.join(EVENT.columns)} FROM event{where} ORDER BY goal_id, on_date, id", params
+        f"SELECT {', '.join(shown)}, id, goal_id FROM event{where} ORDER BY goal_id, on_date, id",
+        params,
     ):
-        values = dict(zip(EVENT.columns, row, strict=True))
-        goal_id = values["goal_id"]
-        evidence = evidence_by_event.get(values["id"], no_evidence)
+        item = dict(zip(_EVENT_KEYS, row, strict=False))
+        goal_id = row[-1]
+        evidence = evidence_by_event.get(row[-2], no_evidence)
         if evidence:
             evidence_by_goal[goal_id].extend(evidence)
-        item = {"on": values["on_date"], **{name: values[name] for name in shown}}
-        item["changes"] = json.loads(item["changes"]) if item["changes"] else None
+        changes = item["changes"]
+        item["changes"] = json.loads(changes) if changes else None
         item["evidence"] = evidence
         events[goal_id].append(item)
     return events, evidence_by_goal
