@@ -6,10 +6,16 @@ import typer
 
 from tracker.cli import common
 
-app = typer.Typer(help="Database schema and location.", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(
+    help="Database schema and location.",
+    epilog="\b\nExamples:\n  tracker db status\n"
+    "  tracker --db postgresql+psycopg://me@localhost/goals db upgrade",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
-@app.command()
+@app.command(epilog="\b\nExamples:\n  tracker db upgrade\n  tracker --db archive.db db upgrade")
 def upgrade() -> None:
     """Create the schema or upgrade it to the newest revision (safe to run concurrently)."""
     from tracker.migrations import HEAD, ensure_schema
@@ -23,7 +29,7 @@ def upgrade() -> None:
         common.note(f"upgraded {before or 'empty database'} → {HEAD}")
 
 
-@app.command()
+@app.command(epilog="\b\nExamples:\n  tracker db status\n  TRACKER_DB=db/demo.db tracker db status")
 def status() -> None:
     """Show the database URL (never a password), its schema revision and what it holds."""
     from tracker.db import display_url, resolve_url

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from tracker.cli import common
+from tracker.cli.options import format_option
+from tracker.cli.progress import progress
 
 FORMATS = ("yaml", "json", "table")
 
@@ -25,28 +27,33 @@ def scan(
     ],
     url: Annotated[
         str | None,
-        typer.Option(help="URL of the document (a single file only; pages carry their own)."),
+        typer.Option(
+            metavar="URL", help="URL of the document (a single file only; pages carry their own)."
+        ),
     ] = None,
     published: Annotated[
         str | None,
         typer.Option(
-            help="Publication date YYYY-MM-DD (a single file only; else read from the page)."
+            metavar="DATE",
+            help="Publication date YYYY-MM-DD (a single file only; else read from the page).",
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the draft to FILE (.json gives JSON; default stdout)."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the draft to FILE (.json gives JSON; default stdout)."
         ),
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
+        format_option(
+            FORMATS,
             help="yaml or json (an import document), or table (a review list; with --output "
             "the file still gets the draft).",
-            show_default=False,
+            note=" [default: yaml, or json for an --output ending in .json]",
         ),
     ] = None,
 ) -> None:
@@ -64,7 +71,10 @@ def scan(
                 "no database yet: import the goals first (tracker import FILE); scan reads "
                 "goals and never creates a database"
             )
-        result = sc.scan_paths(db=db, paths=paths, url=link, published=day)
+        with progress(unit="documents", label="scan") as bar:
+            result = sc.scan_paths(
+                db=db, paths=paths, url=link, published=day, on_progress=bar.report
+            )
     document = sc.draft_document(result.proposals)
     file_format = "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
     if chosen == "table":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,35 +17,45 @@ from tracker.cli.options import (
     StatusFilter,
     TagFilter,
     build_filters,
+    format_option,
 )
+from tracker.cli.progress import Progress, progress
 from tracker.errors import BadInputError
 
 if TYPE_CHECKING:
     from tracker.history import Filters
 
 EXPORT_FORMATS = ("json", "yaml", "csv", "ics")
+# What `import` reads (tracker.importing checks it): the interchange formats.
+IMPORT_FORMATS = ("json", "yaml", "csv")
 
 
 def import_goals(
-    file: Annotated[Path, typer.Argument(help="JSON, YAML or CSV file (UTF-8).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON, YAML or CSV file (UTF-8).")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="json, yaml or csv (default: from the file name)."),
+        format_option(IMPORT_FORMATS, "Input format", note=" (default: from the file name)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
     ] = False,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Date for changes to goals that already exist (default today)."),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="Date for changes to goals that already exist (default today).",
+        ),
     ] = None,
-    author: Annotated[str | None, typer.Option(help="Who records this import.")] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Who records this import.")
+    ] = None,
 ) -> None:
     """Import goals (all or nothing); importing the same file twice changes nothing."""
     from tracker import importing
 
     effective = common.parse_day(on, "--on")
-    with common.require_db() as db:
+    with common.require_db() as db, progress(label="import") as bar:
         result = importing.import_file(
             db,
             file,
@@ -54,6 +64,7 @@ def import_goals(
             on=effective,
             today=common.today(),
             author=common.author(author),
+            on_progress=bar.step,
         )
     verb = "would import" if dry_run else "imported"
     common.note(
@@ -66,12 +77,13 @@ def import_goals(
 def export_goals(
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", "-f", help="json, yaml, csv, or ics (a calendar of open goals' deadlines)."
+        format_option(
+            EXPORT_FORMATS, help="Output format (ics: a calendar of open goals' deadlines)."
         ),
     ] = "json",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (default stdout)."),
     ] = None,
     status: StatusFilter = None,
     area: AreaFilter = None,
@@ -82,15 +94,18 @@ def export_goals(
         bool, typer.Option("--overdue", help="Only overdue goals (ics only).")
     ] = False,
     due_before: Annotated[
-        str | None, typer.Option(help="Only deadlines before DATE (YYYY-MM-DD; ics only).")
+        str | None,
+        typer.Option(metavar="DATE", help="Only deadlines before DATE (YYYY-MM-DD; ics only)."),
     ] = None,
     due_within: Annotated[
-        str | None, typer.Option(help="Only deadlines in the next DAYS days (ics only).")
+        str | None,
+        typer.Option(metavar="DAYS", help="Only deadlines in the next DAYS days (ics only)."),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATE",
             help="ics: goals open on DATE (YYYY-MM-DD), as they stood then; default today.",
         ),
     ] = None,
@@ -129,15 +144,30 @@ def export_goals(
         )
     from tracker.render import goals as render
 
-    with common.require_db() as db, db.snapshot():
-        goals = services.export_goals(db, as_of=common.today(), filters=filters)
-    if fmt == "csv":
-        chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
-    elif fmt == "yaml":
-        chunks = (render.to_yaml({"goals": goals}),)
-    else:
-        chunks = render.json_document_chunks("goals", goals)
-    common.write_output_chunks(chunks, output)
+    to_file = output is not None and str(output) != "-"
+    with progress(label="export") as bar:
+        with common.require_db() as db, db.snapshot():
+            goals = services.export_goals(
+                db, as_of=common.today(), filters=filters, on_progress=bar.step
+            )
+        bar.step("writing", 0, len(goals))
+        if fmt == "csv":
+            chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
+        elif fmt == "yaml":
+            chunks = (render.to_yaml({"goals": goals}),)
+        else:
+            chunks = render.json_document_chunks("goals", _counted(goals, bar))
+        if to_file:  # JSON is rendered while it is written: part of the work the bar shows
+            common.write_output_chunks(chunks, output)
+    if not to_file:  # a terminal on stdout gets the document once the bar is gone
+        common.write_output_chunks(chunks, output)
+
+
+def _counted(goals: list[dict[str, Any]], bar: Progress) -> Iterator[dict[str, Any]]:
+    for done, goal in enumerate(goals, 1):
+        yield goal
+        if done % 100 == 0 or done == len(goals):
+            bar.step("writing", done, len(goals))
 
 
 def _export_ics(filters: Filters, as_of: date, output: Path | None) -> None:
