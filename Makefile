@@ -14,7 +14,7 @@ demo: $(BIN)/python
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,pdf]'
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/python

@@ -66,6 +66,71 @@ news.version=2.6.0
 """
 
 
+SCAN_DOCS = 100
+
+
+def write_scan_documents(directory: Path, n: int, seed: int = 13) -> None:
+    """`n` follow-up documents for the scan row: news pages (HTML with navigation and footer)
+    and plain-text notes in Chinese and English, each reporting on one or two of the generated
+    goals' objects (a release, a start, a delay) among sentences about nothing tracked."""
+    import random
+
+    rng = random.Random(seed)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    filler = [
+        "会议还通报了一季度工业经济运行情况，主要指标保持平稳。",
+        "与会代表围绕产业链协同、人才培养和国际合作进行了交流。",
+        "据介绍，相关部门将加强统筹协调，及时总结推广各地经验。",
+        "The meeting also reviewed first-quarter industrial output, which was broadly stable.",
+        "Delegates discussed supply chains, training and international cooperation.",
+    ]
+    zh_news = [
+        "日前正式{v}{o}。",
+        "{o}已经启动，首批项目进展顺利。",
+        "{o}的{v}时间推迟到明年上半年。",
+    ]
+    en_news = [
+        "The ministry has {v} the {o}.",
+        "Work on the {o} is under way in several provinces.",
+        "The {o} has been postponed to the end of next year.",
+    ]
+    for i in range(n):
+        day = f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        lines = rng.sample(filler, 3)
+        for _ in range(rng.choice((1, 2))):
+            if rng.random() < 0.6:
+                pattern = rng.choice(zh_news)
+                lines.insert(
+                    1,
+                    pattern.format(
+                        v=rng.choice(("发布", "印发", "完成")), o=rng.choice(generate.ZH_OBJECTS)
+                    ),
+                )
+            else:
+                pattern = rng.choice(en_news)
+                lines.insert(
+                    1,
+                    pattern.format(
+                        v=rng.choice(("published", "issued")), o=rng.choice(generate.EN_OBJECTS)
+                    ),
+                )
+        if i % 2:
+            body = "".join(f"<p>{line}</p>" for line in lines)
+            page = (
+                f'<html><head><meta charset="utf-8"><title>Follow-up {i}</title>'
+                f'<link rel="canonical" href="https://news.example.org/{i}.html">'
+                f'<meta property="article:published_time" content="{day}T09:00:00+08:00">'
+                "</head><body><nav><a>首页</a><a>6G</a><a>人形机器人</a></nav>"
+                f"<article><h1>Follow-up {i}</h1>{body}</article><footer>版权所有</footer>"
+                "</body></html>"
+            )
+            (directory / f"doc-{i:03d}.html").write_text(page, encoding="utf-8")
+        else:
+            text = f"{day}\n\n" + "\n".join(lines) + "\n"
+            (directory / f"doc-{i:03d}.txt").write_text(text, encoding="utf-8")
+
+
 def mib(kib: float | None) -> str:
     return "—" if kib is None else f"{kib / 1024:.0f}"
 
@@ -512,6 +577,14 @@ class Harness:
                 budget=1.5,
             ),
         ]  # fmt: skip
+        scan_dir = self.work / "scan-docs"
+        self.benches.append(
+            Bench(
+                "scan", f"`scan` {SCAN_DOCS} documents against {b} goals",
+                self.tracker("tracker scan", base, "scan", str(scan_dir),
+                             setup=lambda: write_scan_documents(scan_dir, SCAN_DOCS)),
+            )
+        )  # fmt: skip
         imp_db, floor_db = self.scratch / "import.db", self.scratch / "floor-import.db"
         self.benches.append(
             Bench(
@@ -864,7 +937,7 @@ def preflight() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark tracker against Taskwarrior and plain-Python floors (issue 6).",
-        epilog="Row names for --only: add list list-area quarterly export help import report "
+        epilog="Row names for --only: add list list-area quarterly export help scan import report "
         "scale-list scale-quarterly scale-report scaling pg",
     )
     parser.add_argument("--scale", choices=sorted(SCALES), default="full",

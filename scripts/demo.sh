@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo on the embedded SQLite default: load the 2026-01-21 commitments, record dated
-# progress with evidence, then list, show, the quarterly table and a report.
+# The demo on the embedded SQLite default: load the 2026-01-21 commitments, keep them current
+# from follow-up documents (scan → review → import), record dated progress with evidence,
+# then list, show, the quarterly table and a report.
 # It uses its own database file (db/demo.db), recreated on every run, so it is repeatable
 # and never touches db/tracker.db.
 set -euo pipefail
@@ -12,6 +13,13 @@ mkdir -p out
 run() { printf '\n$ %s\n' "$*"; "$@"; }
 
 run tracker import fixtures/miit-2026-01-21.yaml
+# Keeping goals current: scan the follow-up documents, review the proposals, import them.
+run tracker quarterly --year 2026 --as-of 2026-03-31
+run tracker scan fixtures/followups/ --format table
+run tracker scan fixtures/followups/ --output out/followups.yaml
+run tracker import out/followups.yaml
+run tracker quarterly --year 2026 --as-of 2026-03-31
+run tracker scan fixtures/followups/ --format table   # imported: nothing new to propose
 run tracker update 6g-phase2-trials --status in_progress --progress 30 --on 2026-03-01 \
     --evidence https://www.miit.gov.cn/ --evidence-title "MIIT: phase-two 6G trials under way" \
     --note "Trial networks opened to operators"

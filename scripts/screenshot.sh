@@ -6,7 +6,8 @@
 # Without REPORT.html it builds the fixture report (bundled commitments + the three updates of
 # scripts/demo.sh, as of 2026-06-30) in a temporary database first. Defaults: out/report.png,
 # 1200 x 900 (use e.g. 390 2400 for a phone, or a tall HEIGHT for the whole page).
-# Needs chromium (apt-get install -y chromium; fonts-noto-cjk for Chinese text).
+# Needs chromium (apt-get install -y chromium) and a CJK font for the Chinese text: without
+# one every Chinese title shows as empty boxes, so fonts-noto-cjk is installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 report=${1:-}
@@ -17,6 +18,12 @@ browser=$(command -v chromium || command -v chromium-browser || command -v googl
 if [ -z "$browser" ]; then
   echo "screenshot.sh: chromium not found (apt-get install -y chromium)" >&2
   exit 1
+fi
+if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+  echo "screenshot.sh: installing fonts-noto-cjk (Chinese text)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends fonts-noto-cjk; } >/dev/null 2>&1 ||
+    echo "screenshot.sh: could not install fonts-noto-cjk; Chinese will show as boxes" >&2
 fi
 tracker=${TRACKER:-}
 if [ -z "$tracker" ]; then

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -24,8 +25,9 @@ def _eager_app() -> typer.Typer:
     eager = typer.Typer(
         cls=TyperGroup,
         help=app.info.help,
+        epilog=app.info.epilog,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
@@ -36,7 +38,7 @@ def _eager_app() -> typer.Typer:
         if isinstance(target, typer.Typer):
             eager.add_typer(target, name=name)
         else:
-            eager.command(name)(target)
+            eager.command(name, epilog=main.epilog(main.EXAMPLES[name]))(target)
     return eager
 
 
@@ -52,7 +54,7 @@ def test_help_is_what_typer_would_print(args: tuple[str, ...]) -> None:
 
 
 def test_help_lists_every_command_in_order() -> None:
-    listed = _help(app).split("Commands:\n", 1)[1].splitlines()
+    listed = _help(app).split("Commands:\n", 1)[1].split("\n\n")[0].splitlines()
     assert [line.split()[0] for line in listed] == list(COMMANDS)
 
 
@@ -80,13 +82,80 @@ def test_help_loads_neither_pydantic_nor_the_database_layer() -> None:
     """Listing commands reads docstrings only: nothing is built, so the heavy modules stay out."""
     code = (
         "import sys\n"
-        "from tracker.cli.main import run\n"
+        "from tracker.cli.completion import run\n"  # the console script's entry point
         "sys.argv = ['tracker', '--help']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print(' '.join(m for m in ('tracker.services', 'pydantic', "
-        "'tabulate', 'sqlite3', 'sqlmodel') if m in sys.modules))\n"
+        "'tabulate', 'sqlite3', 'sqlmodel', 'tqdm') if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.splitlines()[-1] == ""
+
+
+# --- help that says what a value is; input as forgiving as before --------------------------
+def test_help_names_values_and_lists_closed_sets() -> None:
+    from tracker.cli import goals, reports, transfer
+    from tracker.cli.options import closed_set
+    from tracker.domain import STATUSES
+
+    listed = _help(app, "list")
+    for shown in ("-s, --status STATUS", "--due-before DATE", "--due-within DAYS", "--area AREA"):
+        assert shown in listed
+    assert f"-f, --format {closed_set(goals.LIST_FORMATS)}" in listed
+    assert " ".join(listed.split()).count(", ".join(STATUSES)) == 1
+    assert "<str>" not in listed and "list[str]" not in listed
+    assert f"--format {closed_set(transfer.EXPORT_FORMATS)}" in _help(app, "export")
+    assert f"--format {closed_set(reports.REPORT_FORMATS)}" in _help(app, "report")
+    assert "--from QUARTER" in _help(app, "quarterly")
+    update = _help(app, "update")
+    assert "update [OPTIONS] {KEY}" in update
+    assert "-e, --evidence URL" in update and "--evidence-kind [official|news|data]" in update
+
+
+def test_format_choices_come_from_the_commands_tuples() -> None:
+    """Help, the command's check and completion read one tuple per command, so a format added
+    there (e.g. `ics` to EXPORT_FORMATS) is listed, accepted and completed."""
+    import importlib
+
+    from tracker.cli.completion import FORMATS, source_constant
+    from tracker.cli.options import format_option
+
+    for command, target in FORMATS.items():
+        module, name = target.split(":")
+        choices = getattr(importlib.import_module(module), name)
+        assert source_constant(target) == choices, command
+        assert f"[{'|'.join(choices)}]" in _help(app, command)
+    assert format_option(("json", "yaml", "csv", "ics")).metavar == "[json|yaml|csv|ics]"
+
+
+@pytest.mark.parametrize("args", [(), *[(name,) for name in COMMANDS], ("db", "status")])
+def test_every_help_ends_with_examples(args: tuple[str, ...]) -> None:
+    text = _help(app, *args)
+    tail = text.rstrip("\n").split("\n\n")[-1].splitlines()
+    assert tail[0].strip() == "Examples:"
+    assert 1 <= len(tail) - 1 <= 2
+    assert all(line.startswith("    tracker ") or "tracker " in line for line in tail[1:])
+
+
+def test_typed_values_stay_forgiving(tmp_path: Path) -> None:
+    from tests.helpers import cli_for
+
+    cli = cli_for(f"sqlite:///{tmp_path / 't.db'}")
+    assert (
+        cli(
+            "add", "Fibre to every village", "--status", "In progress", "--on", "2025-12-01"
+        ).exit_code
+        == 0
+    )
+    listed = cli("list", "-s", "In Progress,stalled", "-f", " JSON ", "--as-of", "2026-01-01")
+    assert listed.exit_code == 0, listed.output
+    assert '"status": "in_progress"' in listed.stdout
+    bad = cli("list", "-f", "xml")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        "tracker: error: unknown format 'xml': use one of table, json, csv, markdown"
+    )
+    bad_status = cli("list", "-s", "in_progress,done")
+    assert bad_status.exit_code == 2 and "unknown status 'done'" in bad_status.stderr

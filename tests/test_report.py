@@ -238,7 +238,7 @@ def test_output_file_and_notice(history: History, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "unknown format"),
+        (["--format", "docx"], "unknown format"),
         (["--as-of", "yesterday-ish"], "--as-of"),
         (["--status", "nope"], "unknown status"),
         (["--due-within", "soon"], "--due-within"),
@@ -260,31 +260,7 @@ def test_empty_database_report(cli: Invoke) -> None:
 
 
 # --- progress on stderr -------------------------------------------------------------------
-class FakeTerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_only_on_a_terminal() -> None:
-    from tracker.cli.reports import StderrProgress
-
-    tty = FakeTerminal()
-    progress = StderrProgress(tty, delay=0)
-    progress("quarter 2026Q1 (1/4)")
-    progress.done()
-    assert tty.getvalue() == "\r\x1b[Ktracker: quarter 2026Q1 (1/4)…\r\x1b[K"
-    pipe = io.StringIO()
-    quiet = StderrProgress(pipe, delay=0)
-    quiet("goals")
-    quiet.done()
-    assert pipe.getvalue() == ""
-    slow_only = FakeTerminal()
-    short = StderrProgress(slow_only, delay=60)
-    short("goals")
-    short.done()
-    assert slow_only.getvalue() == ""  # quick runs print nothing
-
-
+# (the bar itself: tests/test_progress.py)
 def test_real_process_keeps_stderr_clean_when_piped(history: History) -> None:
     env = {**os.environ, "TRACKER_DB": history.url}
     for command in (["report", "--format", "html"], ["quarterly", "--year", "2026"]):

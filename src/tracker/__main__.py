@@ -1,5 +1,5 @@
 """`python -m tracker`."""
 
-from tracker.cli.main import run
+from tracker.cli.completion import run
 
 run()

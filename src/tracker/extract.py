@@ -6,18 +6,21 @@ else the tense carried over from earlier sentences of the same turn — and a ki
 action verb opens it), a PURPOSE (促进…发展, "to promote…") or framing. Every future or ongoing
 ACTION becomes one candidate; framing and purpose clauses join the action next to them. Pure:
 no I/O except `read_announcement`, no database; offsets always refer to the text passed in.
+
+Reading is shared with `scan` (tracker.reading): files in UTF-8 or GBK, HTML reduced to its main
+text by a real parser, so both commands' offsets index the same reduced text; `tracked_as` uses
+scan's matcher (tracker.reading.match) to find a commitment already tracked under other words.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tracker import extract_lexicon as lx
 from tracker.deadlines import parse_deadline
@@ -45,75 +48,15 @@ class Candidate:
     tracked_as: str | None = None
 
 
-class Stripped(NamedTuple):
-    """Text without tags; char i of `text` came from original[starts[i]:ends[i]]."""
-
-    text: str
-    starts: list[int]
-    ends: list[int]
-
-
-# --- reading and HTML -------------------------------------------------------------------------
-
-_HTML_HINT = re.compile(
-    r"<(?:p|br|div|span|strong|a|h[1-6]|li|ul|ol|table|tr|td|em|b|i|section|article|html|body)"
-    r"\b[^<>]*>",
-    re.I,
-)
-_HTML_TOKEN = re.compile(
-    r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)([a-zA-Z][\w:-]*)[^<>]*>"
-    r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
-    re.S | re.I,
-)
-_BLOCK_TAG = re.compile(
-    r"p|br|div|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|title|body|html",
-    re.I,
-)
+# --- reading -----------------------------------------------------------------------------------
 
 
 def read_announcement(path: Path) -> str:
-    """The file's text: UTF-8 (a leading BOM removed); BadInputError when it cannot be read."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BadInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{path}: is a directory, not a text file") from None
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if b"\x00" in data:
-        raise BadInputError(f"{path}: binary file, expected UTF-8 text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadInputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
-    return text.removeprefix("\ufeff")
+    """The announcement's text as `scan` reads it: UTF-8 or GBK, HTML reduced to its main
+    text (tracker.reading); BadInputError naming the file when it cannot be read."""
+    from tracker.reading import read_document
 
-
-def strip_html(text: str) -> Stripped:
-    """Drop tags (block tags become a newline) and decode entities, keeping an offset map."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
-
-    def keep(chars: str, start: int, end: int) -> None:
-        out.append(chars)
-        starts.extend([start] * len(chars))
-        ends.extend([end] * len(chars))
-
-    for m in _HTML_TOKEN.finditer(text):
-        for i in range(pos, m.start()):
-            keep(text[i], i, i + 1)
-        token = m.group()
-        if token.startswith("&"):
-            keep(html.unescape(token)[:1], m.start(), m.end())
-        elif m.group(3) and _BLOCK_TAG.fullmatch(m.group(3)):
-            keep("\n", m.start(), m.start())
-        pos = m.end()
-    for i in range(pos, len(text)):
-        keep(text[i], i, i + 1)
-    return Stripped("".join(out), starts, ends)
+    return read_document(Path(path)).text
 
 
 # --- segmentation -----------------------------------------------------------------------------
@@ -427,11 +370,10 @@ def extract_candidates(
 ) -> list[Candidate]:
     """Candidate commitments of an announcement, in text order; offsets index `text`."""
     ref = announced or _reference_date(text)
-    is_html = bool(_HTML_HINT.search(text))
-    stripped = strip_html(text) if is_html else Stripped(text, [], [])
-    analysed = lx.to_simplified(stripped.text)  # traditional characters read as simplified
-    drafts = _drafts(analysed, ref, join_lines=not is_html)
+    analysed = lx.to_simplified(text)  # traditional characters read as simplified
+    drafts = _drafts(analysed, ref, join_lines=True)
     default_owner = lx.main_owner(analysed)
+    tracked = _Tracked(existing)
     out: list[Candidate] = []
     seen: list[tuple[str, set[str]]] = []
     keys: set[str] = set()
@@ -441,10 +383,10 @@ def extract_candidates(
         if any(_similar(core, other, pairs, other_pairs) for other, other_pairs in seen):
             continue
         seen.append((core, pairs))
-        start, end = _span(text, stripped, is_html, d.clauses[0].start, d.clauses[-1].end)
-        original = _flat(stripped.text[d.action.start : d.action.end], d.action.zh)
+        start, end = d.clauses[0].start, d.clauses[-1].end
+        original = _flat(text[d.action.start : d.action.end], d.action.zh)
         cand = _candidate(d, original, text[start:end], start, end, ref, default_owner, keys)
-        out.append(replace(cand, tracked_as=_tracked(cand, core, existing)))
+        out.append(replace(cand, tracked_as=tracked.key_of(cand, core)))
     return out
 
 
@@ -636,28 +578,6 @@ def _lead_start(clauses: list[_Clause], alive: list[bool], i: int) -> int:
     return j
 
 
-def _span(text: str, st: Stripped, is_html: bool, s: int, e: int) -> tuple[int, int]:
-    """The original offsets of a span of the analysed text (the longest tag-free piece)."""
-    if not is_html:
-        return s, e
-    s0, e0 = st.starts[s], st.ends[e - 1]
-    best = (s0, s0)
-    pos = s0
-    for m in re.finditer(r"<[^<>]*>", text[s0:e0]):
-        piece = (pos, s0 + m.start())
-        if piece[1] - piece[0] > best[1] - best[0]:
-            best = piece
-        pos = s0 + m.end()
-    if e0 - pos > best[1] - best[0]:
-        best = (pos, e0)
-    a, b = best
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return (a, b) if a < b else (s0, e0)
-
-
 # --- what each candidate says -----------------------------------------------------------------
 
 _ZH_HINT = re.compile(
@@ -806,18 +726,41 @@ def _similar(a: str, b: str, x: set[str] | None = None, y: set[str] | None = Non
     )
 
 
-def _tracked(c: Candidate, core: str, existing: Sequence[Mapping[str, str | None]]) -> str | None:
-    quote = _norm(c.quote)
-    for goal in existing:
-        q, orig = _norm(goal.get("quote")), _norm(goal.get("title_original"))
-        title = (goal.get("title") or "").strip().casefold()
-        if (
-            (q and (q == quote or _similar(core, q) or _similar(quote, q)))
-            or (orig and _similar(core, orig))
-            or (title and title == c.title.casefold())
-        ):
-            return goal.get("key")
-    return None
+# A candidate is the same commitment as a tracked goal when the matcher finds the goal's own
+# words covering this share of it (more than scan asks of a news sentence: here both sides are
+# statements of a commitment, so the same one shares most of its words).
+TRACKED_SCORE = 0.5
+
+
+class _Tracked:
+    """What is tracked already: near-identical text first, then scan's matcher."""
+
+    def __init__(self, existing: Sequence[Mapping[str, str | None]]) -> None:
+        self.existing = existing
+        self.matcher: Any = None
+        if existing:
+            from tracker.reading.match import Matcher
+
+            self.matcher = Matcher(existing)
+
+    def key_of(self, c: Candidate, core: str) -> str | None:
+        quote = _norm(c.quote)
+        for goal in self.existing:
+            q, orig = _norm(goal.get("quote")), _norm(goal.get("title_original"))
+            title = (goal.get("title") or "").strip().casefold()
+            if (
+                (q and (q == quote or _similar(core, q) or _similar(quote, q)))
+                or (orig and _similar(core, orig))
+                or (title and title == c.title.casefold())
+            ):
+                return goal.get("key")
+        if self.matcher is None:
+            return None
+        from tracker.reading.chinese import fold
+        from tracker.reading.match import terms
+
+        found = self.matcher.match(terms(fold(c.quote)), min_score=TRACKED_SCORE)
+        return self.existing[found[0].goal].get("key") if found else None
 
 
 def _reference_date(text: str) -> date:

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -633,6 +633,27 @@ class _DryRun(Exception):
         self.result = result
 
 
+class _Reporting(Sequence[Any]):
+    """The document's items, telling `on_progress` how many have been read (checked)."""
+
+    def __init__(self, items: Sequence[Any], on_progress: Callable[[str, int, int], None]) -> None:
+        self.items, self.on_progress = items, on_progress
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        total = len(self.items)
+        for done, item in enumerate(self.items):
+            if done % 100 == 0:
+                self.on_progress("checking", done, total)
+            yield item
+        self.on_progress("checking", total, total)
+
+
 def import_file(
     db: Database,
     path: Path,
@@ -642,9 +663,12 @@ def import_file(
     on: date | None = None,
     today: date,
     author: str | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
-    """Read, validate and import a file in one transaction; dry_run rolls it back."""
-    items, labels = read_document(path, fmt)
+    """Read, validate and import a file in one transaction; dry_run rolls it back.
+    `on_progress(stage, done, total)` hears of the goals checked, then of the write."""
+    read, labels = read_document(path, fmt)
+    items = read if on_progress is None else _Reporting(read, on_progress)
     # goals are never deleted: every key stored now is still stored when the plan is written
     existing = {str(k): announced for k, announced in db.all("SELECT key, announced FROM goal")}
     try:
@@ -653,7 +677,11 @@ def import_file(
         raise ImportFileError(exc.problems, source=str(path)) from None
 
     def work(tx: Database) -> ImportResult:
+        if on_progress is not None:
+            on_progress("writing", 0, len(plan))
         result = apply(tx, plan, on=on, today=today, author=author, source=path.name)
+        if on_progress is not None:
+            on_progress("writing", len(plan), len(plan))
         if dry_run:
             raise _DryRun(result)
         return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -365,13 +365,22 @@ def goal_detail(db: Database, *, ref: str, as_of: date) -> dict[str, Any]:
 
 
 def export_goals(
-    db: Database, *, as_of: date, filters: history.Filters | None = None
+    db: Database,
+    *,
+    as_of: date,
+    filters: history.Filters | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every goal (or those matching filters) with events and evidence: the interchange document."""
+    """Every goal (or those matching filters) with events and evidence: the interchange document.
+    `on_progress(stage, done, total)` hears of its three reading steps."""
+    step = on_progress or (lambda stage, done, total: None)
+    step("reading", 0, 3)
     goals = history.goals_as_of(
         db, as_of=max(as_of, latest_event_date(db)), filters=filters, sort="id"
     )
+    step("reading", 1, 3)
     events, evidence = events_and_evidence(db)
+    step("reading", 2, 3)
     out = []
     for goal in goals:
         item = goal.to_dict()
@@ -393,6 +402,13 @@ def tracked_texts(db: Database) -> list[dict[str, str | None]]:
         {"key": k, "title": t, "title_original": o, "quote": q}
         for k, t, o, q in db.all("SELECT key, title, title_original, quote FROM goal ORDER BY id")
     ]
+
+
+def database_identity(db: Database) -> str:
+    """What tells this database from another that holds the same keys: the stamp of its first
+    goal (goals are never deleted, so it never changes). Calendar UIDs are built from it."""
+    first = db.scalar("SELECT MIN(created_at) FROM goal")
+    return str(first) if first else "empty"
 
 
 # --- corrections --------------------------------------------------------------------------

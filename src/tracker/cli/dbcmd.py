@@ -1,4 +1,4 @@
-"""`tracker db upgrade|status`: the schema and where the data lives."""
+"""`tracker db upgrade|status|grant|roles`: the schema, where the data lives, who may use it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ import typer
 from tracker.cli import common
 from tracker.errors import BadInputError
 
-app = typer.Typer(help="Database schema and location.", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(
+    help="Database schema and location.",
+    epilog="\b\nExamples:\n  tracker db status\n"
+    "  tracker --db postgresql+psycopg://me@localhost/goals db upgrade",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
-@app.command()
+@app.command(epilog="\b\nExamples:\n  tracker db upgrade\n  tracker --db archive.db db upgrade")
 def upgrade() -> None:
     """Create the schema or upgrade it to the newest revision (safe to run concurrently)."""
     from tracker.migrations import HEAD, ensure_schema
@@ -26,7 +32,7 @@ def upgrade() -> None:
         common.note(f"upgraded {before or 'empty database'} → {HEAD}")
 
 
-@app.command()
+@app.command(epilog="\b\nExamples:\n  tracker db status\n  TRACKER_DB=db/demo.db tracker db status")
 def status() -> None:
     """Show the database URL (never a password), its schema revision and what it holds."""
     from tracker.db import display_url, resolve_url
@@ -69,7 +75,10 @@ def status() -> None:
     common.emit("\n".join(lines) + "\n")
 
 
-@app.command()
+@app.command(
+    epilog="\b\nExamples:\n  tracker db grant --editor ahmed --editor lin\n"
+    "  tracker db grant --reader sam"
+)
 def grant(
     reader: Annotated[
         list[str] | None, typer.Option("--reader", help="Role that may only read.")
@@ -80,25 +89,25 @@ def grant(
     ] = None,
 ) -> None:
     """Give PostgreSQL roles read or edit access (database owner only; least privilege)."""
-    from tracker import roles
+    from tracker import roles as access
 
     if not reader and not editor:
         raise BadInputError("name a role: --reader ROLE or --editor ROLE")
     with common.require_db() as db:
         for name in reader or []:
-            roles.grant(db, role=name, access="reader")
+            access.grant(db, role=name, access="reader")
             common.note(f"{name}: reader")
         for name in editor or []:
-            roles.grant(db, role=name, access="editor")
+            access.grant(db, role=name, access="editor")
             common.note(f"{name}: editor")
 
 
-@app.command(name="roles")
-def list_roles() -> None:
+@app.command(epilog="\b\nExamples:\n  tracker db roles")
+def roles() -> None:
     """List the PostgreSQL roles that can use the tracker, and how."""
-    from tracker import roles
+    from tracker import roles as access
     from tracker.render.text import table
 
     with common.require_db() as db:
-        found = roles.list_roles(db)
+        found = access.list_roles(db)
     common.emit(table([[name, access] for name, access in found], ["Role", "Access"]) + "\n")

@@ -9,38 +9,60 @@ from typing import Annotated, Any
 import typer
 
 from tracker.cli import common
+from tracker.cli.options import format_option
+from tracker.cli.progress import progress
 
 FORMATS = ("yaml", "json", "table")
 DEFAULT_MIN_CONFIDENCE = 0.5
 
 
 def extract(
-    file: Annotated[Path, typer.Argument(help="The announcement: UTF-8 text, HTML tags allowed.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="The announcement: text, Markdown or HTML, UTF-8 or GBK."
+        ),
+    ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the import document to FILE (default stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the import document to FILE (default stdout).",
+        ),
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="yaml or json (an import document), or table (a quick look; with --output the "
+        format_option(
+            FORMATS,
+            "yaml or json (an import document), or table (a quick look; with --output the "
             "file still gets the YAML document).",
         ),
     ] = "yaml",
     announced: Annotated[
         str | None,
-        typer.Option(help="Announcement date (YYYY-MM-DD); relative deadlines count from it."),
+        typer.Option(
+            metavar="DATE",
+            help="Announcement date (YYYY-MM-DD), written into every goal; relative deadlines "
+            "count from it (without it, from the page's publication date, else the first full "
+            "date in the text).",
+        ),
     ] = None,
-    source: Annotated[str | None, typer.Option(help="Announcement name for every goal.")] = None,
+    source: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Announcement name for every goal.")
+    ] = None,
     source_url: Annotated[
-        str | None, typer.Option("--source-url", help="URL of the announcement.")
+        str | None, typer.Option("--source-url", metavar="URL", help="URL of the announcement.")
     ] = None,
     min_confidence: Annotated[
         float,
         typer.Option(
-            "--min-confidence", min=0.0, max=1.0, help="Leave out candidates scored below this."
+            "--min-confidence",
+            min=0.0,
+            max=1.0,
+            metavar="SCORE",
+            help="Leave out candidates scored below this.",
         ),
     ] = DEFAULT_MIN_CONFIDENCE,
     include_tracked: Annotated[
@@ -58,8 +80,18 @@ def extract(
     day = common.parse_day(announced, "--announced")
     url = validate_url(source_url, field_name="--source-url") if source_url else None
     name = clean_text(source, field_name="--source", limit=1000)
-    text = ex.read_announcement(file)
-    found = ex.extract_candidates(text, announced=day, existing=_tracked_goals())
+    from tracker.reading import read_document
+
+    with progress(total=3, unit="steps", label="extract") as bar:
+        bar.stage("reading")
+        doc = read_document(file)  # the reading scan uses: offsets index this reduced text
+        bar.stage("goals tracked")
+        tracked_goals = _tracked_goals()
+        bar.stage("candidates")
+        found = ex.extract_candidates(
+            doc.text, announced=day or doc.published, existing=tracked_goals
+        )
+        bar.report(3)
     kept = [c for c in found if c.confidence >= min_confidence]
     tracked = sum(1 for c in kept if c.tracked_as)
     shown = kept if include_tracked else [c for c in kept if not c.tracked_as]

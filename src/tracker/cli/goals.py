@@ -12,6 +12,7 @@ from tracker.cli.options import (
     AsOf,
     DueBefore,
     DueWithin,
+    GoalRef,
     OverdueFilter,
     OwnerFilter,
     Search,
@@ -20,17 +21,25 @@ from tracker.cli.options import (
     TagFilter,
     build_filters,
     check_sort,
+    choice_option,
+    complete_areas,
+    complete_owners,
+    complete_tags,
+    format_option,
+    status_option,
 )
-from tracker.domain import EvidenceIn
+from tracker.domain import EVIDENCE_KINDS, EvidenceIn
 from tracker.errors import BadInputError
 
 LIST_FORMATS = ("table", "json", "csv", "markdown")
+SHOW_FORMATS = ("text", "json")
 
 Evidence = Annotated[
     list[str] | None,
     typer.Option(
         "--evidence",
         "-e",
+        metavar="URL",
         help="Evidence URL (http/https); repeat for several.",
         show_default=False,
     ),
@@ -39,18 +48,48 @@ EvidenceTitle = Annotated[
     list[str] | None,
     typer.Option(
         "--evidence-title",
+        metavar="TEXT",
         help="Title of the evidence, in the order of --evidence.",
         show_default=False,
     ),
 ]
-EvidenceKind = Annotated[str | None, typer.Option(help="Evidence kind: official, news or data.")]
-EvidencePublished = Annotated[
-    str | None, typer.Option(help="When the evidence was published (YYYY-MM-DD).")
+EvidenceKind = Annotated[
+    str | None, choice_option(EVIDENCE_KINDS, "Evidence kind.", "--evidence-kind")
 ]
-Note = Annotated[str | None, typer.Option("--note", "-n", help="A note on this change.")]
-On = Annotated[str | None, typer.Option("--on", help="Date the change took effect (YYYY-MM-DD).")]
+EvidencePublished = Annotated[
+    str | None,
+    typer.Option(metavar="DATE", help="When the evidence was published (YYYY-MM-DD)."),
+]
+Note = Annotated[
+    str | None, typer.Option("--note", "-n", metavar="TEXT", help="A note on this change.")
+]
+On = Annotated[
+    str | None,
+    typer.Option("--on", metavar="DATE", help="Date the change took effect (YYYY-MM-DD)."),
+]
 Author = Annotated[
-    str | None, typer.Option(help="Who records this (default $TRACKER_AUTHOR or user).")
+    str | None,
+    typer.Option(metavar="NAME", help="Who records this (default $TRACKER_AUTHOR or user)."),
+]
+Progress = Annotated[str | None, typer.Option(metavar="PERCENT", help="Progress 0–100.")]
+Deadline = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DEADLINE",
+        help="Deadline as the source says it: 2026-06-30, Q2 2026, 2026年底, 十五五 …",
+    ),
+]
+Owner = Annotated[
+    str | None,
+    typer.Option(
+        metavar="OWNER", help="Responsible body, e.g. MIIT.", autocompletion=complete_owners
+    ),
+]
+Area = Annotated[
+    str | None,
+    typer.Option(
+        metavar="AREA", help="Policy area, e.g. ICT, SMEs, Robotics.", autocompletion=complete_areas
+    ),
 ]
 
 
@@ -71,38 +110,47 @@ def _evidence(
 
 
 def add(
-    title: Annotated[str, typer.Argument(help="What was promised, in a few words.")],
+    title: Annotated[
+        str, typer.Argument(metavar="TITLE", help="What was promised, in a few words.")
+    ],
     key: Annotated[
-        str | None, typer.Option(help="Short unique key (derived from the title if absent).")
-    ] = None,
-    deadline: Annotated[
         str | None,
-        typer.Option(
-            help="Deadline as the source says it: 2026-06-30, Q2 2026, 2026年底, 十五五 …"
-        ),
+        typer.Option(metavar="KEY", help="Short unique key (derived from the title if absent)."),
     ] = None,
+    deadline: Deadline = None,
     status: Annotated[
-        str | None, typer.Option(help="Initial status (default not_started).")
+        str | None, status_option("Initial status (default not_started).", "--status")
     ] = None,
-    progress: Annotated[str | None, typer.Option(help="Progress 0–100.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Responsible body, e.g. MIIT.")] = None,
-    area: Annotated[str | None, typer.Option(help="Policy area, e.g. ICT, SMEs, Robotics.")] = None,
+    progress: Progress = None,
+    owner: Owner = None,
+    area: Area = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Tag; repeat for several.", show_default=False),
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Tag; repeat for several.",
+            show_default=False,
+            autocompletion=complete_tags,
+        ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option(help="Announcement the commitment comes from.")
+        str | None, typer.Option(metavar="TEXT", help="Announcement the commitment comes from.")
     ] = None,
-    source_url: Annotated[str | None, typer.Option(help="URL of the announcement.")] = None,
+    source_url: Annotated[
+        str | None, typer.Option(metavar="URL", help="URL of the announcement.")
+    ] = None,
     announced: Annotated[
-        str | None, typer.Option(help="Date of the announcement (YYYY-MM-DD).")
+        str | None, typer.Option(metavar="DATE", help="Date of the announcement (YYYY-MM-DD).")
     ] = None,
-    quote: Annotated[str | None, typer.Option(help="Short original text.")] = None,
+    quote: Annotated[str | None, typer.Option(metavar="TEXT", help="Short original text.")] = None,
     title_original: Annotated[
-        str | None, typer.Option(help="The title in the source language.")
+        str | None, typer.Option(metavar="TEXT", help="The title in the source language.")
     ] = None,
-    description: Annotated[str | None, typer.Option(help="Longer description.")] = None,
+    description: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Longer description.")
+    ] = None,
     evidence: Evidence = None,
     evidence_title: EvidenceTitle = None,
     evidence_kind: EvidenceKind = None,
@@ -146,11 +194,12 @@ def add(
 
 
 def update(
-    goal: Annotated[str, typer.Argument(help="Key or id of the goal.")],
-    status: Annotated[str | None, typer.Option(help="New status.")] = None,
-    progress: Annotated[str | None, typer.Option(help="Progress 0–100.")] = None,
+    goal: GoalRef,
+    status: Annotated[str | None, status_option("New status.", "--status")] = None,
+    progress: Progress = None,
     deadline: Annotated[
-        str | None, typer.Option(help="New deadline (the old one is kept in history).")
+        str | None,
+        typer.Option(metavar="DEADLINE", help="New deadline (the old one is kept in history)."),
     ] = None,
     evidence: Evidence = None,
     evidence_title: EvidenceTitle = None,
@@ -158,25 +207,49 @@ def update(
     evidence_published: EvidencePublished = None,
     note: Note = None,
     on: On = None,
-    title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    title_original: Annotated[str | None, typer.Option(help="New original-language title.")] = None,
-    description: Annotated[str | None, typer.Option(help="New description.")] = None,
-    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
-    area: Annotated[str | None, typer.Option(help="New area.")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TEXT", help="New title.")] = None,
+    title_original: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="New original-language title.")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="New description.")
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(metavar="OWNER", help="New owner.", autocompletion=complete_owners),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option(metavar="AREA", help="New area.", autocompletion=complete_areas)
+    ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", "-t", help="Replace the tags (repeat).", show_default=False),
+        typer.Option(
+            "--tag",
+            "-t",
+            metavar="TAG",
+            help="Replace the tags (repeat).",
+            show_default=False,
+            autocompletion=complete_tags,
+        ),
     ] = None,
     add_tag: Annotated[
-        list[str] | None, typer.Option(help="Add a tag.", show_default=False)
+        list[str] | None,
+        typer.Option(
+            metavar="TAG", help="Add a tag.", show_default=False, autocompletion=complete_tags
+        ),
     ] = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option(help="Remove a tag.", show_default=False)
+        list[str] | None,
+        typer.Option(
+            metavar="TAG", help="Remove a tag.", show_default=False, autocompletion=complete_tags
+        ),
     ] = None,
-    source: Annotated[str | None, typer.Option(help="New source.")] = None,
-    source_url: Annotated[str | None, typer.Option(help="New source URL.")] = None,
-    announced: Annotated[str | None, typer.Option(help="New announcement date.")] = None,
-    quote: Annotated[str | None, typer.Option(help="New quote.")] = None,
+    source: Annotated[str | None, typer.Option(metavar="TEXT", help="New source.")] = None,
+    source_url: Annotated[str | None, typer.Option(metavar="URL", help="New source URL.")] = None,
+    announced: Annotated[
+        str | None, typer.Option(metavar="DATE", help="New announcement date.")
+    ] = None,
+    quote: Annotated[str | None, typer.Option(metavar="TEXT", help="New quote.")] = None,
     author: Author = None,
 ) -> None:
     """Record one event on a goal: status, progress, deadline, evidence, note or field edits."""
@@ -233,9 +306,7 @@ def list_goals(
     search: Search = None,
     sort: Sort = "deadline",
     as_of: AsOf = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
-    ] = "table",
+    fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
 ) -> None:
     """List goals with their status as of a date."""
     from tracker import services
@@ -272,15 +343,15 @@ def list_goals(
 
 
 def show(
-    goal: Annotated[str, typer.Argument(help="Key or id of the goal.")],
+    goal: GoalRef,
     as_of: AsOf = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, format_option(SHOW_FORMATS)] = "text",
 ) -> None:
     """One goal with its full history and evidence."""
     from tracker import services
     from tracker.render import goals as render
 
-    fmt = common.choice(fmt, ("text", "json"), "format")
+    fmt = common.choice(fmt, SHOW_FORMATS, "format")
     day = common.parse_day(as_of, "--as-of") or common.today()
     with common.require_db() as db, db.snapshot():
         detail = services.goal_detail(db, ref=goal, as_of=day)

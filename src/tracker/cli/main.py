@@ -8,7 +8,7 @@ import inspect
 import os
 import sys
 from collections.abc import Iterator, MutableMapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
@@ -25,9 +25,12 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from tracker import __version__
-from tracker.cli import common
+from tracker.cli import common, completion, progress
 from tracker.cli.options import DbOption
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from typer._click.shell_completion import CompletionItem
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -36,23 +39,58 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split()) or "error"
 
 
-# The sub-commands, in the order help lists them: "module:attribute" of a typer function or a
-# typer app. typer builds every command of a group from its signature up front (most of
+# The sub-commands (cli/completion.py holds the registry, so that completion reads it without
+# typer). typer builds every command of a group from its signature up front (most of
 # `tracker --help`'s time, bench/README.md); here only the command that runs is imported and built.
-COMMANDS: dict[str, str] = {
-    "add": "tracker.cli.goals:add",
-    "update": "tracker.cli.goals:update",
-    "list": "tracker.cli.goals:list_goals",
-    "show": "tracker.cli.goals:show",
-    "retract": "tracker.cli.corrections:retract",
-    "undo": "tracker.cli.corrections:undo",
-    "import": "tracker.cli.transfer:import_goals",
-    "export": "tracker.cli.transfer:export_goals",
-    "quarterly": "tracker.cli.reports:quarterly",
-    "report": "tracker.cli.reports:report",
-    "extract": "tracker.cli.extract:extract",
-    "db": "tracker.cli.dbcmd:app",
-}
+COMMANDS = completion.COMMANDS
+
+
+# The examples that end each command's help (click's epilog; `\b` keeps the lines as written).
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "add": (
+        "tracker add '5G-A coverage in every county' --deadline 2026年底 --area ICT",
+        "tracker add 'Robot standards guide' --key robot-guide --status in_progress -t robotics",
+    ),
+    "update": (
+        "tracker update robot-guide --status achieved -e https://example.gov.cn/notice --on 2026-05-04",
+        "tracker update 12 --deadline 'Q4 2027' --note 'Postponed by the ministry'",
+    ),
+    "list": (
+        "tracker list --status in_progress,stalled --area ICT",
+        "tracker list --due-within 90 --sort -deadline -f markdown",
+    ),
+    "show": ("tracker show robot-guide", "tracker show 12 --as-of 2026-03-31 -f json"),
+    "retract": (
+        "tracker retract 42 --note 'The ministry denied the report'",
+        "tracker show robot-guide   # each event ends with its id: … #42",
+    ),
+    "undo": ("tracker undo", "tracker undo --yes --note 'Recorded on the wrong goal'"),
+    "import": ("tracker import goals.yaml --dry-run", "tracker import goals.csv --on 2026-02-01"),
+    "export": (
+        "tracker export -o backup.json",
+        "tracker export -f csv --status missed > missed.csv",
+    ),
+    "quarterly": (
+        "tracker quarterly --year 2026",
+        "tracker quarterly --from 2026Q1 --to 2027Q4 --area Robotics -f markdown",
+    ),
+    "report": (
+        "tracker report --as-of 2026-06-30 -f html -o report.html",
+        "tracker report --area ICT -f json",
+    ),
+    "extract": (
+        "tracker extract notice.txt --announced 2026-01-21 -o draft.yaml",
+        "tracker extract notice.txt -f table",
+    ),
+    "scan": (
+        "tracker scan news/ --output draft.yaml && tracker import draft.yaml",
+        "tracker scan page.html --url https://example.gov.cn/a.html --published 2026-03-01 -f table",
+    ),
+}  # `db` keeps its examples with its sub-commands (cli/dbcmd.py)
+
+
+def epilog(examples: Sequence[str]) -> str:
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in examples)
 
 
 def _target(name: str) -> Any:
@@ -67,7 +105,7 @@ def build_command(name: str) -> Command:
         command: Command = typer.main.get_group(target)
     else:
         command = typer.main.get_command_from_info(
-            CommandInfo(name=name, callback=target),
+            CommandInfo(name=name, callback=target, epilog=epilog(EXAMPLES[name])),
             pretty_exceptions_short=False,
             rich_markup_mode=None,
         )
@@ -122,6 +160,17 @@ class TrackerGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def shell_complete(self, ctx: Context, incomplete: str) -> list[CompletionItem]:
+        """Command names (with their docstring's first sentence) and options, building no command:
+        the same candidates as the fast path in cli/completion.py."""
+        from typer._click.shell_completion import CompletionItem
+
+        items = [
+            CompletionItem(name, help=help)
+            for name, help in completion.command_items(incomplete, with_help=True)
+        ]
+        return items + Command.shell_complete(self, ctx, incomplete)
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -132,6 +181,7 @@ class TrackerGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         code = EXIT_OK
+        _accept_click_instruction(complete_var or "_TRACKER_COMPLETE")
         try:
             result = super().main(
                 args,
@@ -169,6 +219,14 @@ class TrackerGroup(TyperGroup):
         return code
 
 
+def _accept_click_instruction(variable: str) -> None:
+    """typer's scripts send `complete_bash`; click's documentation says `bash_complete`: both."""
+    instruction = os.environ.get(variable, "")
+    first, _, second = instruction.partition("_")
+    if first in ("bash", "zsh", "fish", "powershell", "pwsh") and second in ("complete", "source"):
+        os.environ[variable] = f"{second}_{first}"
+
+
 def _unexpected(exc: Exception) -> int:
     """Driver errors are reported as database errors; anything else is a bug, said in one line."""
     module = type(exc).__module__ or ""
@@ -198,8 +256,14 @@ def _unexpected(exc: Exception) -> int:
 app = typer.Typer(
     cls=TrackerGroup,
     help="Track government commitments: status, deadlines, evidence and full history.",
+    epilog=epilog(
+        (
+            "tracker import fixtures/miit-2026-01-21.yaml && tracker list --area ICT",
+            "tracker --install-completion   # then: tracker update <Tab>",
+        )
+    ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -215,12 +279,22 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: DbOption = None,
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bars on stderr (messages and errors stay)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Track government commitments: status, deadlines, evidence and full history."""
     common.state.db_option = db
+    progress.settings.quiet = quiet
 
 
 def run() -> None:

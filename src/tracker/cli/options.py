@@ -2,41 +2,175 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
+from typer import Context
 
 from tracker.cli.common import parse_day
-from tracker.domain import normalize_status
+from tracker.domain import STATUSES, normalize_status
 from tracker.errors import BadInputError
 from tracker.history import SORTS, Filters
 
+# --- value types: help says what a value is, completion offers it, input stays forgiving ---
+
+
+def closed_set(choices: tuple[str, ...]) -> str:
+    """The metavar of a closed set, e.g. `[table|json|csv|markdown]`."""
+    return "[" + "|".join(choices) + "]"
+
+
+def lenient_choice(value: str) -> str:
+    """` JSON ` reads as `json`; whether it is one of the choices is the command's check, so a
+    wrong value gets the command's own message (listing the choices) and exit code."""
+    return value.strip().lower()
+
+
+def complete_from(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete.lower())]
+
+    return complete
+
+
+def choice_option(choices: tuple[str, ...], help: str, *names: str, default_note: str = "") -> Any:
+    """An option over a closed set: listed in help and completed; typed case and spaces forgiven.
+    `choices` is the tuple the command checks against, so a value added there shows up here."""
+    return typer.Option(
+        *names,
+        metavar=closed_set(choices),
+        parser=lenient_choice,
+        autocompletion=complete_from(choices),
+        help=help + default_note,
+        show_default=not default_note,
+    )
+
+
+def format_option(choices: tuple[str, ...], help: str = "Output format.", note: str = "") -> Any:
+    return choice_option(choices, help, "--format", "-f", default_note=note)
+
+
+def lenient_status(value: str) -> str:
+    """`In progress,stalled` → `in_progress,stalled`; a part that is no status is left as typed
+    for the command's check, which names it and lists the statuses."""
+    parts = []
+    for part in value.split(","):
+        try:
+            parts.append(normalize_status(part) if part.strip() else part)
+        except BadInputError:
+            parts.append(part)
+    return ",".join(parts)
+
+
+def complete_statuses(incomplete: str) -> list[str]:
+    from tracker.cli.completion import statuses
+
+    return statuses(incomplete)
+
+
+STATUS_LIST = ", ".join(STATUSES)
+
+
+def status_option(help: str, *names: str, **extra: Any) -> Any:
+    return typer.Option(
+        *names,
+        metavar="STATUS",
+        parser=lenient_status,
+        autocompletion=complete_statuses,
+        help=f"{help} One of {STATUS_LIST}.",
+        **extra,
+    )
+
+
+def _database_values(kind: str) -> Callable[[Context, str], list[tuple[str, str]]]:
+    """Completion from the database (keys, areas, owners, tags) through the fast path."""
+
+    def complete(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
+        from tracker.cli.completion import database_values
+
+        return database_values(kind, incomplete, db_option=ctx.find_root().params.get("db"))
+
+    return complete
+
+
+complete_keys = _database_values("key")
+complete_areas = _database_values("area")
+complete_owners = _database_values("owner")
+complete_tags = _database_values("tag")
+
+GoalRef = Annotated[
+    str,
+    typer.Argument(metavar="KEY", help="Key or id of the goal.", autocompletion=complete_keys),
+]
 StatusFilter = Annotated[
     list[str] | None,
-    typer.Option(
-        "--status", "-s", help="Only these statuses (repeat or comma-separate).", show_default=False
+    status_option(
+        "Only these statuses (repeat or comma-separate).",
+        "--status",
+        "-s",
+        show_default=False,
     ),
 ]
-AreaFilter = Annotated[str | None, typer.Option(help="Only this area (case-insensitive).")]
-OwnerFilter = Annotated[str | None, typer.Option(help="Only owners containing this text.")]
+AreaFilter = Annotated[
+    str | None,
+    typer.Option(
+        metavar="AREA", help="Only this area (case-insensitive).", autocompletion=complete_areas
+    ),
+]
+OwnerFilter = Annotated[
+    str | None,
+    typer.Option(
+        metavar="TEXT", help="Only owners containing this text.", autocompletion=complete_owners
+    ),
+]
 TagFilter = Annotated[
     list[str] | None,
     typer.Option(
-        "--tag", "-t", help="Only goals with this tag (repeat: all must match).", show_default=False
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only goals with this tag (repeat: all must match).",
+        show_default=False,
+        autocompletion=complete_tags,
     ),
 ]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only overdue goals.")]
-DueBefore = Annotated[str | None, typer.Option(help="Only deadlines before DATE (YYYY-MM-DD).")]
-DueWithin = Annotated[str | None, typer.Option(help="Only deadlines in the next DAYS days.")]
+DueBefore = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Only deadlines before DATE (YYYY-MM-DD).")
+]
+DueWithin = Annotated[
+    str | None, typer.Option(metavar="DAYS", help="Only deadlines in the next DAYS days.")
+]
 Search = Annotated[
-    str | None, typer.Option(help="Text in key, titles, description, owner, area, quote or tags.")
+    str | None,
+    typer.Option(
+        metavar="TEXT", help="Text in key, titles, description, owner, area, quote or tags."
+    ),
 ]
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Date to report on (YYYY-MM-DD); default today.")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Date to report on (YYYY-MM-DD); default today."),
 ]
-Sort = Annotated[str, typer.Option(help=f"Sort by {', '.join(SORTS)}; prefix '-' to reverse.")]
+
+
+def complete_sorts(incomplete: str) -> list[str]:
+    from tracker.cli.completion import sorts
+
+    return sorts(incomplete)
+
+
+Sort = Annotated[
+    str,
+    typer.Option(
+        metavar=closed_set(SORTS),
+        autocompletion=complete_sorts,
+        help="Sort order; prefix '-' to reverse.",
+    ),
+]
 DbOption = Annotated[
-    str | None, typer.Option("--db", envvar="TRACKER_DB", help="Database file or URL.")
+    str | None,
+    typer.Option("--db", envvar="TRACKER_DB", metavar="FILE|URL", help="Database file or URL."),
 ]
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
@@ -25,41 +23,21 @@ from tracker.cli.options import (
     TagFilter,
     build_filters,
     check_sort,
+    format_option,
 )
+from tracker.cli.progress import progress
 from tracker.errors import BadInputError
 from tracker.quarters import Quarter
 
 QUARTERLY_FORMATS = ("table", "json", "csv", "markdown")
-REPORT_FORMATS = ("markdown", "html", "json", "csv")
+REPORT_FORMATS = ("markdown", "html", "json", "csv", "pdf")
 
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
 ]
-
-
-class StderrProgress:
-    """`\\r`-updated progress on stderr, only when it is a terminal and the work takes a while."""
-
-    def __init__(self, stream: TextIO | None = None, *, delay: float = 0.3) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = self.stream.isatty()
-        self.start = time.monotonic()
-        self.delay = delay
-        self.shown = False
-
-    def __call__(self, step: str) -> None:
-        if not self.enabled or time.monotonic() - self.start < self.delay:
-            return
-        self.stream.write(f"\r\x1b[Ktracker: {step}…")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self.shown = False
 
 
 def _year(value: int) -> int:
@@ -94,17 +72,24 @@ def choose_quarters(
 
 def quarterly(
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="The four quarters of YEAR.")
+        int | None,
+        typer.Option("--year", "-y", metavar="YEAR", help="The four quarters of YEAR."),
     ] = None,
     first: Annotated[
         str | None,
         typer.Option(
-            "--from", help="First quarter, e.g. 2026Q1 (to the as-of quarter by default)."
+            "--from",
+            metavar="QUARTER",
+            help="First quarter, e.g. 2026Q1 (to the as-of quarter by default).",
         ),
     ] = None,
     last: Annotated[
         str | None,
-        typer.Option("--to", help="Last quarter, e.g. 2027Q4 (from Q1 of its year by default)."),
+        typer.Option(
+            "--to",
+            metavar="QUARTER",
+            help="Last quarter, e.g. 2027Q4 (from Q1 of its year by default).",
+        ),
     ] = None,
     as_of: AsOf = None,
     status: StatusFilter = None,
@@ -116,9 +101,7 @@ def quarterly(
     due_within: DueWithin = None,
     search: Search = None,
     sort: Sort = "deadline",
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
-    ] = "table",
+    fmt: Annotated[str, format_option(QUARTERLY_FORMATS)] = "table",
     output: Output = None,
 ) -> None:
     """Goals × quarters: each goal's status at the end of each quarter, overdue cells marked."""
@@ -139,8 +122,8 @@ def quarterly(
     day = common.parse_day(as_of, "--as-of") or common.today()
     quarters = choose_quarters(year, first, last, day)
     sort = check_sort(sort)
-    progress = StderrProgress()
-    try:
+    # Steps: reading the goals, their status at each quarter's end.
+    with progress(total=2, unit="steps", label="quarterly") as bar:
         with common.require_db() as db:
             table = reports.quarterly(
                 db,
@@ -148,10 +131,9 @@ def quarterly(
                 as_of=day,
                 filters=filters,
                 sort=sort,
-                progress=progress,
+                progress=bar.stage,
             )
-    finally:
-        progress.done()
+        bar.report(2)
     if fmt == "json":
         text = render.table_json(table)
     elif fmt == "csv":
@@ -173,7 +155,11 @@ def quarterly(
 def report(
     as_of: AsOf = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="markdown, html, json or csv.")
+        str,
+        format_option(
+            REPORT_FORMATS,
+            help="Output format (pdf: A4, binary: -o FILE or a pipe; the pdf extra).",
+        ),
     ] = "markdown",
     output: Output = None,
     status: StatusFilter = None,
@@ -200,15 +186,26 @@ def report(
         search=search,
     )
     day = common.parse_day(as_of, "--as-of") or common.today()
-    progress = StderrProgress()
-    try:
+    if fmt == "pdf":
+        if (output is None or str(output) == "-") and common.stdout_is_tty():
+            raise BadInputError("--format pdf is binary: give --output FILE or redirect stdout")
+        from tracker.render.report_pdf import load_weasyprint
+
+        load_weasyprint()  # before any work: without it, say how to install it and stop
+    # Steps: the four stages of tracker.reports.build_report, then rendering.
+    with progress(total=5, unit="steps", label="report") as bar:
         with common.require_db() as db:
-            result = reports.build_report(db, as_of=day, filters=filters, progress=progress)
-        progress("rendering")
-        if fmt == "html":
+            result = reports.build_report(db, as_of=day, filters=filters, progress=bar.stage)
+        bar.stage("rendering")
+        chunks: Iterable[str | bytes]
+        if fmt == "pdf":
+            from tracker.render.report_pdf import report_pdf
+
+            chunks = (report_pdf(result),)
+        elif fmt == "html":
             from tracker.render.report_html import report_html_chunks
 
-            chunks: Iterable[str] = report_html_chunks(result)
+            chunks = report_html_chunks(result)
         else:
             from tracker.render import report as render
 
@@ -218,8 +215,11 @@ def report(
                 "csv": render.report_csv,
             }[fmt]
             chunks = (renderer(result),)
-    finally:
-        progress.done()
-    common.write_output_chunks(chunks, output)
-    if output is not None and str(output) != "-":
+        to_file = output is not None and str(output) != "-"
+        if to_file:  # HTML is rendered while it is written: part of the work the bar shows
+            common.write_output_chunks(chunks, output)
+            bar.report(5)
+    if not to_file:  # a terminal on stdout gets the report once the bar is gone
+        common.write_output_chunks(chunks, output)
+    if to_file:
         common.note(f"report as of {day} written to {output}")

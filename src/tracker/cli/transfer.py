@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,31 +17,45 @@ from tracker.cli.options import (
     StatusFilter,
     TagFilter,
     build_filters,
+    format_option,
 )
+from tracker.cli.progress import Progress, progress
+from tracker.errors import BadInputError
 
-EXPORT_FORMATS = ("json", "yaml", "csv")
+if TYPE_CHECKING:
+    from tracker.history import Filters
+
+EXPORT_FORMATS = ("json", "yaml", "csv", "ics")
+# What `import` reads (tracker.importing checks it): the interchange formats.
+IMPORT_FORMATS = ("json", "yaml", "csv")
 
 
 def import_goals(
-    file: Annotated[Path, typer.Argument(help="JSON, YAML or CSV file (UTF-8).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="JSON, YAML or CSV file (UTF-8).")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="json, yaml or csv (default: from the file name)."),
+        format_option(IMPORT_FORMATS, "Input format", note=" (default: from the file name)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
     ] = False,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Date for changes to goals that already exist (default today)."),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="Date for changes to goals that already exist (default today).",
+        ),
     ] = None,
-    author: Annotated[str | None, typer.Option(help="Who records this import.")] = None,
+    author: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Who records this import.")
+    ] = None,
 ) -> None:
     """Import goals (all or nothing); importing the same file twice changes nothing."""
     from tracker import importing
 
     effective = common.parse_day(on, "--on")
-    with common.require_db() as db:
+    with common.require_db() as db, progress(label="import") as bar:
         result = importing.import_file(
             db,
             file,
@@ -49,6 +64,7 @@ def import_goals(
             on=effective,
             today=common.today(),
             author=common.author(author),
+            on_progress=bar.step,
         )
     verb = "would import" if dry_run else "imported"
     common.note(
@@ -59,19 +75,44 @@ def import_goals(
 
 
 def export_goals(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, yaml or csv.")] = "json",
+    fmt: Annotated[
+        str,
+        format_option(
+            EXPORT_FORMATS, help="Output format (ics: a calendar of open goals' deadlines)."
+        ),
+    ] = "json",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (default stdout)."),
     ] = None,
     status: StatusFilter = None,
     area: AreaFilter = None,
     owner: OwnerFilter = None,
     tag: TagFilter = None,
     search: Search = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only overdue goals (ics only).")
+    ] = False,
+    due_before: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only deadlines before DATE (YYYY-MM-DD; ics only)."),
+    ] = None,
+    due_within: Annotated[
+        str | None,
+        typer.Option(metavar="DAYS", help="Only deadlines in the next DAYS days (ics only)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="ics: goals open on DATE (YYYY-MM-DD), as they stood then; default today.",
+        ),
+    ] = None,
 ) -> None:
-    """Export goals with their full history and evidence (re-importable)."""
+    """Export goals with their full history and evidence (re-importable), or their deadlines as
+    a calendar (--format ics)."""
     from tracker import services
-    from tracker.render import goals as render
 
     fmt = common.choice(fmt, EXPORT_FORMATS, "format")
     filters = build_filters(
@@ -79,17 +120,67 @@ def export_goals(
         area=area,
         owner=owner,
         tag=tag,
-        overdue=False,
-        due_before=None,
-        due_within=None,
+        overdue=overdue,
+        due_before=due_before,
+        due_within=due_within,
         search=search,
     )
+    if fmt == "ics":
+        _export_ics(filters, common.parse_day(as_of, "--as-of") or common.today(), output)
+        return
+    used = [
+        name
+        for name, value in (
+            ("--as-of", as_of),
+            ("--overdue", overdue or None),
+            ("--due-before", due_before),
+            ("--due-within", due_within),
+        )
+        if value is not None
+    ]
+    if used:
+        raise BadInputError(
+            f"{', '.join(used)}: only with --format ics (the other formats export every goal's full history)"
+        )
+    from tracker.render import goals as render
+
+    to_file = output is not None and str(output) != "-"
+    with progress(label="export") as bar:
+        with common.require_db() as db, db.snapshot():
+            goals = services.export_goals(
+                db, as_of=common.today(), filters=filters, on_progress=bar.step
+            )
+        bar.step("writing", 0, len(goals))
+        if fmt == "csv":
+            chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
+        elif fmt == "yaml":
+            chunks = (render.to_yaml({"goals": goals}),)
+        else:
+            chunks = render.json_document_chunks("goals", _counted(goals, bar))
+        if to_file:  # JSON is rendered while it is written: part of the work the bar shows
+            common.write_output_chunks(chunks, output)
+    if not to_file:  # a terminal on stdout gets the document once the bar is gone
+        common.write_output_chunks(chunks, output)
+
+
+def _counted(goals: list[dict[str, Any]], bar: Progress) -> Iterator[dict[str, Any]]:
+    for done, goal in enumerate(goals, 1):
+        yield goal
+        if done % 100 == 0 or done == len(goals):
+            bar.step("writing", done, len(goals))
+
+
+def _export_ics(filters: Filters, as_of: date, output: Path | None) -> None:
+    from tracker import services
+    from tracker.render.ics import calendar_goals, goals_ics
+
     with common.require_db() as db, db.snapshot():
-        goals = services.export_goals(db, as_of=common.today(), filters=filters)
-    if fmt == "csv":
-        chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
-    elif fmt == "yaml":
-        chunks = (render.to_yaml({"goals": goals}),)
-    else:
-        chunks = render.json_document_chunks("goals", goals)
-    common.write_output_chunks(chunks, output)
+        goals = services.list_goals(db, as_of=as_of, filters=filters, sort="deadline")
+        identity = services.database_identity(db)
+    calendar = goals_ics(goals, as_of=as_of, database_id=identity)
+    common.write_output_chunks((calendar,), output)
+    if output is not None and str(output) != "-":
+        n = len(calendar_goals(goals))
+        common.note(
+            f"{n} deadline{'s' if n != 1 else ''} of open goals on {as_of} written to {output}"
+        )

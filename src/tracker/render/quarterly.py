@@ -10,17 +10,9 @@ from tracker.render.goals import csv_text, to_json
 from tracker.render.markdown import md_table
 from tracker.render.report import md_text
 from tracker.render.text import STATUS_COLORS, paint, terminal_safe, truncate, width
+from tracker.render.text import table as text_table
 from tracker.reports import QuarterlyRow, QuarterlyTable
 
-SHORT = {
-    "not_started": "not st",
-    "in_progress": "in prog",
-    "stalled": "stalled",
-    "achieved": "done",
-    "partially_achieved": "partial",
-    "missed": "missed",
-    "dropped": "dropped",
-}
 LABEL = {status: status.replace("_", " ") for status in STATUSES}
 OVERDUE_MARK = "!"
 OVERDUE_COLOR = "31;1"  # bold red
@@ -46,85 +38,93 @@ def _used_statuses(table: QuarterlyTable) -> list[str]:
 
 
 # --- terminal -------------------------------------------------------------------------------
-def _pad(text: str, size: int, right: bool = False) -> str:
-    fill = " " * max(0, size - width(text))
-    return fill + text if right else text + fill
-
-
 def _terminal_cell(row: QuarterlyRow, quarter: str, begun: bool, color: bool) -> str:
+    """The status in words as Markdown writes it (`in progress !` when overdue), coloured if
+    asked: a table pasted into a memo reads without a key to decode it."""
     status = row.status_by_quarter[quarter]
     if status is None:
         return NOT_ANNOUNCED if begun else ""
-    label = paint(SHORT[status], STATUS_COLORS.get(status), color)
+    label = paint(LABEL[status], STATUS_COLORS.get(status), color)
     if row.overdue_by_quarter[quarter]:
-        label += paint(OVERDUE_MARK, OVERDUE_COLOR, color)
+        label += " " + paint(OVERDUE_MARK, OVERDUE_COLOR, color)
     return label
 
 
-def _summary_label(status: str, room: int) -> str:
-    """`in progress (in prog)` where it fits and says more than the short label, else short."""
-    long = f"{LABEL[status]} ({SHORT[status]})"
-    return long if LABEL[status] != SHORT[status] and width(long) <= room else SHORT[status]
-
-
 def table_text(table: QuarterlyTable, *, columns: int, color: bool) -> str:
-    """Terminal table: ID, key, a title cut to fit, one short status per quarter, a summary."""
+    """Terminal table: ID, key, a title cut to fit, the status in words per quarter, a summary.
+
+    tabulate lays out the table; the quarter cells reach it as one pre-formatted column (each
+    cell padded to the same width, two spaces apart): a cell is one of a few texts, padded
+    once, and tabulate's per-cell work would otherwise be most of a 10k-goal table's time."""
     heading = f"Status by quarter, {_span(table)}, as of {table.as_of.isoformat()}\n\n"
     if not table.rows:
         return heading + "No goals match.\n"
     begun = _begun(table)
-    quarter_width = max(len(SHORT["in_progress"]) + len(OVERDUE_MARK), 6)
+    texts: dict[tuple[str | None, bool, bool], str] = {}
+    for row in table.rows:
+        for q in table.quarters:
+            shape = (row.status_by_quarter[q], row.overdue_by_quarter[q], begun[q])
+            if shape not in texts:
+                texts[shape] = _terminal_cell(row, q, begun[q], color)
+    used = _used_statuses(table)
+    overdue = table.overdue_counts()
+    counts = [
+        *([str(table.summary[q][s]) if begun[q] else "" for q in table.quarters] for s in used),
+        [str(overdue[q]) if begun[q] else "" for q in table.quarters],
+        [str(sum(table.summary[q].values())) if begun[q] else "" for q in table.quarters],
+    ]
+    quarter_w = max(
+        *(width(t) for t in texts.values()),
+        *(len(q) for q in table.quarters),
+        *(len(c) for line in counts for c in line),
+    )
+    padded = {shape: _pad(text, quarter_w) for shape, text in texts.items()}
+
+    def block(cells: Sequence[str]) -> str:
+        return GAP.join(cells).rstrip()
+
+    label_w = max(len("overdue (!)"), *(len(LABEL[s]) for s in used))
     ids = [str(r.goal.id) for r in table.rows]
     keys = [terminal_safe(r.goal.key) for r in table.rows]
     titles_full = [" ".join(terminal_safe(r.goal.title).split()) for r in table.rows]
-    id_w = max(2, *(len(i) for i in ids))
-    room = columns - 1 - id_w - len(table.quarters) * (quarter_width + len(GAP)) - len(GAP)
+    id_w = max(4, *(len(i) for i in ids))  # tabulate: a column is at least its header + 2
+    quarters_w = len(table.quarters) * (quarter_w + len(GAP)) - len(GAP)
+    room = columns - 1 - id_w - len(GAP) - quarters_w - len(GAP)
     longest_title = max(width(t) for t in titles_full)
     # Keys are shown whole or not at all (the ID names a goal too); titles get what is left.
-    key_w = max(3, max(width(k) for k in keys))
+    key_w = max(5, max(width(k) for k in keys))
     show_key = key_w <= 40 and room - key_w - len(GAP) >= min(24, longest_title)
     if show_key:
         room -= key_w + len(GAP)
-    title_w = max(12, min(60, longest_title, room))
+    title_w = max(12, label_w, min(60, longest_title, room))
     titles = [truncate(t, title_w) for t in titles_full]
-    widths = [id_w, *([key_w] if show_key else []), title_w] + [quarter_width] * len(table.quarters)
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            _pad(c, w, right=(i == 0)) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    def lead(*values: str) -> list[str]:
+        return [values[0], *(values[1:2] if show_key else ()), values[2]]
+
+    rows = [
+        [
+            *lead(id_, key, title),
+            block(
+                [
+                    padded[(row.status_by_quarter[q], row.overdue_by_quarter[q], begun[q])]
+                    for q in table.quarters
+                ]
+            ),
         ]
-        return GAP.join(parts).rstrip()
-
-    def body(id_: str, key: str, title: str, cells: Sequence[str]) -> str:
-        return line([id_, *([key] if show_key else []), title, *cells])
-
-    out = [body("ID", "Key", "Title", table.quarters)]
-    rule = GAP.join("-" * w for w in widths)
-    out.append(rule)
-    # A quarter cell is one of a few texts (status × overdue × begun): pad each once.
-    padded: dict[tuple[str | None, bool, bool], str] = {}
-
-    def cell(row: QuarterlyRow, quarter: str) -> str:
-        shape = (row.status_by_quarter[quarter], row.overdue_by_quarter[quarter], begun[quarter])
-        text = padded.get(shape)
-        if text is None:
-            text = _pad(_terminal_cell(row, quarter, begun[quarter], color), quarter_width)
-            padded[shape] = text
-        return text
-
-    for row, id_, key, title in zip(table.rows, ids, keys, titles, strict=True):
-        lead = [_pad(id_, id_w, right=True), *([_pad(key, key_w)] if show_key else [])]
-        lead.append(_pad(title, title_w))
-        out.append(GAP.join(lead + [cell(row, q) for q in table.quarters]).rstrip())
-    out.append(rule)
-    overdue = table.overdue_counts()
-    for status in _used_statuses(table):
-        counts = [str(table.summary[q][status]) if begun[q] else "" for q in table.quarters]
-        out.append(body("", "", _summary_label(status, title_w), counts))
-    late = [str(overdue[q]) if begun[q] else "" for q in table.quarters]
-    out.append(body("", "", f"overdue ({OVERDUE_MARK})", late))
-    totals = [str(sum(table.summary[q].values())) if begun[q] else "" for q in table.quarters]
-    out.append(body("", "", "goals", totals))
+        for row, id_, key, title in zip(table.rows, ids, keys, titles, strict=True)
+    ]
+    labels = [LABEL[s] for s in used] + [f"overdue ({OVERDUE_MARK})", "goals"]
+    summary = [
+        [*lead("", "", label), block([_pad(c, quarter_w) for c in line])]
+        for label, line in zip(labels, counts, strict=True)
+    ]
+    header = lead("ID", "Key", "Title") + [block([_pad(q, quarter_w) for q in table.quarters])]
+    lines = text_table(rows + summary, header).split("\n")
+    # One rule per quarter under the header, and the rule again above the counts.
+    rule = _quarter_rule(lines[1], len(table.quarters), quarter_w)
+    lines[1] = rule
+    lines.insert(2 + len(rows), rule)
     notes = [
         f"{len(table.rows)} goal{'s' if len(table.rows) != 1 else ''}",
         f"{OVERDUE_MARK} overdue at the quarter's end",
@@ -132,7 +132,17 @@ def table_text(table: QuarterlyTable, *, columns: int, color: bool) -> str:
     ]
     if not all(begun.values()):
         notes.append("blank: quarter not begun")
-    return heading + "\n".join(out) + "\n\n" + "; ".join(notes) + ".\n"
+    return heading + "\n".join(lines) + "\n\n" + "; ".join(notes) + ".\n"
+
+
+def _pad(text: str, size: int) -> str:
+    return text + " " * max(0, size - width(text))
+
+
+def _quarter_rule(rule: str, quarters: int, quarter_w: int) -> str:
+    """tabulate's rule with its last run of dashes (the quarter block) cut into one per quarter."""
+    start = rule.rstrip().rfind(" ") + 1
+    return rule[:start] + GAP.join("-" * quarter_w for _ in range(quarters))
 
 
 # --- markdown -------------------------------------------------------------------------------
