@@ -19,7 +19,9 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 def extract(
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE", help="The announcement: text, Markdown or HTML, UTF-8 or GBK."),
+        typer.Argument(
+            metavar="FILE", help="The announcement: text, Markdown or HTML, UTF-8 or GBK."
+        ),
     ],
     output: Annotated[
         Path | None,

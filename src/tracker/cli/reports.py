@@ -157,7 +157,8 @@ def report(
     fmt: Annotated[
         str,
         format_option(
-            REPORT_FORMATS, help="Output format (pdf: A4, binary: -o FILE or a pipe; the pdf extra)."
+            REPORT_FORMATS,
+            help="Output format (pdf: A4, binary: -o FILE or a pipe; the pdf extra).",
         ),
     ] = "markdown",
     output: Output = None,
