@@ -427,3 +427,25 @@ def test_a_draft_through_a_real_process(
     assert "0 new, 1 updated, 0 unchanged goals (2 events, 1 evidence links)" in done.stderr
     shown = json.loads(ok(tracker_proc("show", "6g-phase2-trials", "-f", "json")).stdout)
     assert (shown["status"], shown["deadline_precision"]) == ("in_progress", "month")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_to_a_fifo_writes_through_it_and_leaves_it_a_fifo(
+    cli: Invoke, tmp_path: Path, fmt: str
+) -> None:
+    """-o naming a device or a pipe (e.g. /dev/null) is written in place: the atomic rename
+    used for files would replace the node with a regular file (as root, even /dev/null)."""
+    import threading
+
+    history(cli)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("export", "--format", fmt, "-o", str(fifo))
+    reader.join(timeout=30)
+    ok(result)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert b"six-g" in received[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []

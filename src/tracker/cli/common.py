@@ -130,6 +130,11 @@ def write_output_chunks(chunks: Iterable[str | bytes], output: Path | None) -> N
     target = output.expanduser()
     if target.is_dir():
         raise BadInputError(f"--output {output} is a directory")
+    if target.exists() and not target.is_file():
+        # A device or a pipe (-o /dev/null, a FIFO): written in place, since renaming a temp
+        # file over it would replace the device node with a regular file.
+        _write_in_place(chunks, target, output)
+        return
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.exists():
         raise BadInputError(f"--output directory {directory} does not exist")
@@ -154,6 +159,15 @@ def write_output_chunks(chunks: Iterable[str | bytes], output: Path | None) -> N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_in_place(chunks: Iterable[str | bytes], target: Path, output: Path) -> None:
+    try:
+        with target.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+    except OSError as exc:
+        raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _file_mode(target: Path) -> int:

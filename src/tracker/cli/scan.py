@@ -53,7 +53,7 @@ def scan(
             FORMATS,
             help="yaml or json (an import document), or table (a review list; with --output "
             "the file still gets the draft).",
-            note=" [default: yaml, or json for an --output ending in .json]",
+            note=" Default: yaml (json for an --output ending in .json).",
         ),
     ] = None,
 ) -> None:
