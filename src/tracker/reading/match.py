@@ -322,6 +322,7 @@ _GENERIC_EN_WORDS += [
     "how",
     "per",
     "each",
+    "together",
 ]
 GENERIC_EN = frozenset(_stem(w) for w in _GENERIC_EN_WORDS)
 # English names of things the Chinese goals abbreviate: the term the goal's English uses
@@ -503,7 +504,8 @@ class Matcher:
         named = set().union(*(terms(p) for p in names))
         for text, words in ((g.texts[0], g.words[0]), (g.texts[2], g.words[2])):
             frame = [p for p in _title_pieces(text, words, passage_terms) if not p & named]
-            if len(frame) >= _FRAME:
+            # each separate Chinese piece (发展壮大 is one idiom) or English word frames once
+            if sum(1 if _chinese(p) else len(p) for p in frame) >= _FRAME:
                 return True
         return False
 
@@ -598,6 +600,10 @@ _FUNCTION_EN = frozenset(
     ["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from",
      "into", "as", "its", "their", "this", "that", "than"]
 )  # fmt: skip
+
+
+def _chinese(piece: set[str]) -> bool:
+    return any(not t.isascii() for t in piece)
 
 
 def _title_pieces(text: str, words: list[str], passage: set[str]) -> Iterable[set[str]]:
