@@ -310,7 +310,7 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
         paragraphs.setdefault(para, set()).update(found)
     hits: dict[int, list[tuple[float, int, int]]] = {}
     for (a, b, para), found in zip(spans, sentence_terms, strict=True):
-        for m in matcher.match(found, min_score=MIN_SCORE, context=paragraphs[para]):
+        for m in matcher.match(found, min_score=MIN_SCORE, context=paragraphs[para], framed=True):
             hits.setdefault(m.goal, []).append((m.score, a, b))
     title = fold(doc.title or "")
     # the goals are China's commitments: a report on another country's programme (Korea's
