@@ -92,7 +92,7 @@ def test_formats_json_and_table(loaded: Invoke, tmp_path: Path) -> None:
         "achieved",
         "2026-02-28",
     ]
-    assert "1 proposed events for 1 goals from 1 documents" in table.stderr
+    assert "1 proposed event for 1 goal from 1 document" in table.stderr
 
 
 def test_plan_is_not_achievement_and_delay_proposes_deadline(
