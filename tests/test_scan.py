@@ -92,7 +92,7 @@ def test_formats_json_and_table(loaded: Invoke, tmp_path: Path) -> None:
         "achieved",
         "2026-02-28",
     ]
-    assert "1 proposed events for 1 goals from 1 documents" in table.stderr
+    assert "1 proposed event for 1 goal from 1 document" in table.stderr
 
 
 def test_plan_is_not_achievement_and_delay_proposes_deadline(
@@ -371,3 +371,33 @@ def test_english_delay_keeps_the_documents_words(loaded: Invoke, tmp_path: Path)
     (event,) = events(draft(loaded("scan", str(doc))))["sme-15th-fyp-plan"]
     assert event["scan"]["signal"] == "delayed"
     assert (event["deadline"], event["deadline_text"]) == ("2027-06-30", "June 2027")
+
+
+TRIALS_PROMISE = "启动第二阶段6g技术试验 近期已启动第二阶段6g技术试验 carry out the second phase of 6g technology trials"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("工信部表示，第二阶段6g技术试验已全面完成。", "achieved"),
+        ("miit said the second phase of 6g technology trials has been completed.", "achieved"),
+        ("第一阶段6g技术试验已经完成，第二阶段6g技术试验正在进行。", "in_progress"),
+        (
+            "the first phase, now finished, chose the key technologies; phase two is under way.",
+            "in_progress",
+        ),
+        (
+            "miit said phase one of the 6g trials was completed and the second phase is under way.",
+            "in_progress",
+        ),
+        ("第二阶段6g技术试验将于年底前完成。", "reaffirmed"),
+    ],
+)
+def test_finished_trials_are_achieved_but_not_another_phases_news(
+    sentence: str, expected: str
+) -> None:
+    """Trials are a thing that can be completed; news that one phase is done is not news that
+    the phase the goal promises is (the nearest phase named before the cue decides)."""
+    from tracker.scan import signal_of
+
+    assert signal_of(sentence, promise=TRIALS_PROMISE)[0] == expected

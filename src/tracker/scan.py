@@ -102,9 +102,21 @@ _NEGATED = re.compile(r"(?:不|未|没有|并未|不会|无)(?:\S{0,2})$")
 # What the goal promises: a deliverable (a guide, a plan, a list of bases) can be achieved; a
 # continuing effort (持续培育, 加强…) can only make progress.
 _DELIVERABLE = re.compile(
-    r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|成立|上线|推出|形成|\b(?:publish|issue|release|"
-    r"formulate|draw up|revise|build|set up|establish|designate|complete|adopt)\b"
+    r"制定|修订|编制|发布|出台|印发|创建|设立|建立|建设|成立|上线|推出|形成|试验|\b(?:publish|issue|release|"
+    r"formulate|draw up|revise|build|set up|establish|designate|complete|adopt|trials?)\b"
 )
+# A numbered phase or stage of the work (第二阶段, the second phase, phase two): news that one
+# phase is done says nothing of another.
+_PHASE = re.compile(
+    r"第([一二三四五六1-6])(?:阶段|期)|\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](?:phase|stage)\b"
+    r"|\b(?:phase|stage)[- ](one|two|three|four|[1-4])\b"
+)
+_ORDINAL = {
+    **{w: i for i, w in enumerate("一二三四五六", 1)},
+    **{w: i for i, w in enumerate(("first", "second", "third", "fourth"), 1)},
+    **{w: i for i, w in enumerate(("1st", "2nd", "3rd", "4th"), 1)},
+    **{w: i for i, w in enumerate(("one", "two", "three", "four"), 1)},
+}
 _CONTINUING = re.compile(
     r"持续|加强|强化|深入|健全|完善|推进|推动|建好|用好|探索|加快(?!修订|制定)|一批|\b(?:continue|keep|"
     r"strengthen|improve|promote|deepen|expand|accelerate|support|explore|increase|speed up)\b"
@@ -310,7 +322,7 @@ def propose(doc: Document, *, goals: Sequence[_Goal], matcher: Matcher) -> list[
         paragraphs.setdefault(para, set()).update(found)
     hits: dict[int, list[tuple[float, int, int]]] = {}
     for (a, b, para), found in zip(spans, sentence_terms, strict=True):
-        for m in matcher.match(found, min_score=MIN_SCORE, context=paragraphs[para]):
+        for m in matcher.match(found, min_score=MIN_SCORE, context=paragraphs[para], framed=True):
             hits.setdefault(m.goal, []).append((m.score, a, b))
     title = fold(doc.title or "")
     # the goals are China's commitments: a report on another country's programme (Korea's
@@ -414,7 +426,7 @@ def signal_of(sentence: str, *, title: str = "", promise: str = "") -> tuple[str
             return "delayed", when.group()
     if _DRAFT.search(sentence):
         return "in_progress", None
-    done = _first_unplanned(_DONE, sentence)
+    done = _first_unplanned(_DONE, sentence, phases=_phases(promise))
     if done is not None:
         return ("achieved" if _deliverable(promise) else "in_progress"), None
     started = _first_unplanned(_STARTED, sentence)
@@ -445,13 +457,33 @@ def _issued_in_title(title: str, promise: str) -> bool:
     return any(noun in promise for noun in _DOC_NOUN.findall(m.group(1)))
 
 
-def _first_unplanned(cue: re.Pattern[str], sentence: str) -> re.Match[str] | None:
-    """The first cue not said as a plan: no 将/计划/will earlier in its clause."""
+def _phases(text: str, *, last: bool = False) -> frozenset[int]:
+    """The numbered phases a text names (第二阶段 → 2); with `last`, only the last one named."""
+    found = list(_PHASE.finditer(text))
+    return frozenset(
+        _ORDINAL.get(word) or int(word)
+        for m in (found[-1:] if last else found)
+        for word in m.groups()
+        if word
+    )
+
+
+def _first_unplanned(
+    cue: re.Pattern[str], sentence: str, *, phases: frozenset[int] = frozenset()
+) -> re.Match[str] | None:
+    """The first cue not said as a plan: no 将/计划/will earlier in its clause; with the goal's
+    `phases`, none in a clause about another phase (第一阶段…已完成 is not the second's news)."""
     for m in cue.finditer(sentence):
         clause_start = max(sentence.rfind(ch, 0, m.start()) for ch in "，,；;：:") + 1
         before = sentence[clause_start : m.start()]
         if _PLAN.search(before) or _NEGATED.search(before) or _BACKGROUND.search(before):
             continue
+        if (
+            phases
+            and (nearest := _phases(sentence[: m.start()], last=True))
+            and not (nearest & phases)
+        ):
+            continue  # the phase named closest before the cue is another one
         # 计划…出台 said in an earlier clause still governs (计划在今年内出台): look back
         if _PLAN.search(sentence[: m.start()]) and not _PAST.search(
             sentence[clause_start : m.end() + 4]

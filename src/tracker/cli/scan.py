@@ -86,9 +86,13 @@ def scan(
     where = f"written to {output}" if output is not None else "shown"
     goals = len({p.key for p in result.proposals})
     common.note(
-        f"{len(result.proposals)} proposed events for {goals} goals from "
-        f"{result.documents} documents {where}"
+        f"{_count(len(result.proposals), 'proposed event')} for {_count(goals, 'goal')} from "
+        f"{_count(result.documents, 'document')} {where}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _dump(document: Mapping[str, Any], fmt: str) -> str:

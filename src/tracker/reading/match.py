@@ -267,6 +267,10 @@ _GENERIC_FACTOR = 0.15
 _STRONG_SHARE = 0.4  # of min_score, for a match on a long or goal-specific phrase
 _LONG_RUN = 6  # a shared phrase this long (characters) names the thing by itself
 _EN_LONG_RUN = 3  # consecutive shared English stems
+# A term in at most this share of the goals (and at least in two) is rare enough to name a
+# goal when the goal's own title words frame it (see Matcher._anchored)
+_RARE_SHARE = 0.01
+_FRAME = 2  # separate pieces of the goal's title that must frame its distinctive name
 
 
 def _stem(word: str) -> str:
@@ -318,6 +322,7 @@ _GENERIC_EN_WORDS += [
     "how",
     "per",
     "each",
+    "together",
 ]
 GENERIC_EN = frozenset(_stem(w) for w in _GENERIC_EN_WORDS)
 # English names of things the Chinese goals abbreviate: the term the goal's English uses
@@ -364,6 +369,7 @@ class _Goal:
     texts: list[str]  # folded title_original, quote, title, tags, description
     weights: dict[str, float]  # term → weight (idf × field weight × generic factor)
     words: list[list[str]]  # each text's English word stems, computed once
+    anchors: frozenset[str]  # its rare, non-generic terms (in at most `rare` goals)
 
 
 @dataclass(frozen=True)
@@ -399,6 +405,7 @@ class Matcher:
         # a term in more than max_df of the goals (and more than 50) is left out of the index:
         # it cannot tell goals apart, and its postings would be as long as the goal list
         limit = max(50, int(max_df * n))
+        rare = max(2, int(_RARE_SHARE * n))
         self.goals: list[_Goal] = []
         sigs: dict[tuple[str, ...], int] = {}
         # term → (text signature, share of the goal's Chinese weight, share of its English
@@ -427,18 +434,27 @@ class Matcher:
                 [_stem(w) for w in _WORD.findall(_english(t)) if len(w) >= 2 or w.isdigit()]
                 for t in texts
             ]
-            self.goals.append(_Goal(i, texts, weights, words))
+            # the goal's rare, specific terms: only a phrase of these can anchor a framed match
+            anchors = frozenset(t for t in weights if not _generic(t) and df[t] <= rare)
+            self.goals.append(_Goal(i, texts, weights, words, anchors))
             for term, w in weights.items():
                 zh = w / zh_total if not term.isascii() or _DIGITS.search(term) else 0.0
                 en = en_weights[term] / en_total if term in en_weights else 0.0
                 self.index[term].append((sig, zh, en))
 
     def match(
-        self, passage_terms: set[str], *, min_score: float, context: set[str] | None = None
+        self,
+        passage_terms: set[str],
+        *,
+        min_score: float,
+        context: set[str] | None = None,
+        framed: bool = False,
     ) -> list[Match]:
         """Goals the passage speaks of, best first: score ≥ min_score and two separate shared
         phrases — the second may come from the `context` (the paragraph) — or one long
-        phrase, or one that names only this goal."""
+        phrase, or one that names only this goal. With `framed`, also a passage holding a
+        rare term of the goal's title framed by two more pieces of that title, at any
+        share (see `_anchored`)."""
         zh_acc: dict[int, float] = defaultdict(float)
         en_acc: dict[int, float] = defaultdict(float)
         for term in passage_terms:
@@ -448,9 +464,12 @@ class Matcher:
         out: list[Match] = []
         for sig in zh_acc.keys() | en_acc.keys():
             score = max(zh_acc.get(sig, 0.0), en_acc.get(sig, 0.0))
+            goal = self.members[sig][0]
+            if framed and self._anchored(goal, passage_terms):
+                out.extend(Match(g, round(score, 4), ()) for g in self.members[sig])
+                continue
             if score < _STRONG_SHARE * min_score:
                 continue
-            goal = self.members[sig][0]
             phrases = self.phrases(goal, passage_terms)
             if not phrases:
                 continue
@@ -468,6 +487,37 @@ class Matcher:
                 out.extend(Match(g, round(score, 4), tuple(phrases)) for g in self.members[sig])
         out.sort(key=lambda m: (-m.score, m.goal))
         return out
+
+    def _anchored(self, goal: int, passage_terms: set[str]) -> bool:
+        """A distinctive name of the goal (6G, 领航级: a code or three characters, every term
+        in at most two goals) framed by two more separate pieces of the goal's title (培育…
+        产业, cultivate…industry) in one passage: the goal's object with its own verb and
+        domain. A passage that only names the object (a 6G testbed, a 5G count) holds no
+        frame, so one shared word is still never enough; a goal whose title frames the object
+        otherwise (启动…6G技术试验) is not matched by that passage."""
+        g = self.goals[goal]
+        if not g.anchors & passage_terms:
+            return False
+        names = [p for p in self.phrases(goal, passage_terms) if self._distinctive(g, p)]
+        if not names:
+            return False
+        named = set().union(*(terms(p) for p in names))
+        for text, words in ((g.texts[0], g.words[0]), (g.texts[2], g.words[2])):
+            frame = [p for p in _title_pieces(text, words, passage_terms) if not p & named]
+            # each separate Chinese piece (发展壮大 is one idiom) or English word frames once
+            if sum(1 if _chinese(p) else len(p) for p in frame) >= _FRAME:
+                return True
+        return False
+
+    @staticmethod
+    def _distinctive(g: _Goal, phrase: str) -> bool:
+        """A code (6g) or a Chinese name of three characters or more, all its terms rare."""
+        found = terms(phrase)
+        if not found or not found <= g.anchors:
+            return False
+        if _HAN.fullmatch(phrase):
+            return len(phrase) >= 3
+        return all(_DIGITS.search(t) for t in found)
 
     def _exclusive(self, phrase: str) -> bool:
         """A Chinese phrase of 4+ characters whose every pair belongs to one goal only."""
@@ -543,3 +593,40 @@ def _runs(
         if any(not _generic(w) for w in kept):
             yield " ".join(kept)
         i = j
+
+
+# English words that frame nothing: a title's articles, prepositions and conjunctions
+_FUNCTION_EN = frozenset(
+    ["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from",
+     "into", "as", "its", "their", "this", "that", "than"]
+)  # fmt: skip
+
+
+def _chinese(piece: set[str]) -> bool:
+    return any(not t.isascii() for t in piece)
+
+
+def _title_pieces(text: str, words: list[str], passage: set[str]) -> Iterable[set[str]]:
+    """The separate stretches of a (folded) title whose terms the passage holds — generic
+    words included, since a goal's own verb and domain (培育, 产业) frame its object — each as
+    its set of terms; pairs made only by the cut (和培, of a particle) are no piece."""
+    for run in _HAN.findall(text):
+        piece: set[str] = set()
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            if pair in passage and not any(ch in _EDGE for ch in pair):
+                piece.add(pair)
+            elif piece:
+                yield piece
+                piece = set()
+        if piece:
+            yield piece
+    piece = set()
+    for word in words:
+        if word in passage and word not in _FUNCTION_EN:
+            piece.add(word)
+        elif word not in _FUNCTION_EN and piece:
+            yield piece
+            piece = set()
+    if piece:
+        yield piece
