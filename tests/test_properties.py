@@ -251,7 +251,14 @@ def apply_ops(db: Database, announced: list[date], ops: list[tuple[Any, ...]]) -
             today=TODAY,
             author="prop",
         )
-    for n, (goal, offset, status, progress, deadline, urls, owner) in enumerate(ops):
+    apply_updates(db, announced, ops)
+
+
+def apply_updates(
+    db: Database, announced: list[date], ops: list[tuple[Any, ...]], start: int = 0
+) -> None:
+    """The `update`s of apply_ops from ops[start:], on goals that already exist."""
+    for n, (goal, offset, status, progress, deadline, urls, owner) in enumerate(ops[start:]):
         index = goal % len(announced)
         services.update_goal(
             db,
@@ -261,7 +268,7 @@ def apply_ops(db: Database, announced: list[date], ops: list[tuple[Any, ...]]) -
             progress=progress,
             deadline_text=deadline,
             evidence=[EvidenceIn(u) for u in urls],
-            note=f"update {n}",
+            note=f"update {start + n}",
             fields={"owner": owner} if owner else {},
             author="prop",
         )

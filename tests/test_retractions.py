@@ -27,6 +27,7 @@ from tests.test_properties import (  # noqa: F401 - `template` is a fixture
     SETTINGS,
     TODAY,
     apply_ops,
+    apply_updates,
     fresh,
     template,
 )
@@ -424,31 +425,13 @@ def test_retract_and_re_record_equals_never_making_the_mistake(
             note="the mistake",
             author="prop",
         )
-        _more(wrong_db, announced, ops, where)
+        apply_updates(wrong_db, announced, ops, where)
         services.retract_event(wrong_db, event_id=made.event_id, note="wrong")
         services.update_goal(wrong_db, status="in_progress", progress=50, author="prop", **right)
 
         apply_ops(right_db, announced, ops)
         services.update_goal(right_db, status="in_progress", progress=50, author="prop", **right)
         assert _derived(wrong_db, days) == _derived(right_db, days)
-
-
-def _more(db: Database, announced: list[date], ops: list[tuple[Any, ...]], start: int) -> None:
-    """apply_ops for ops[start:], on goals that already exist."""
-    for n, (goal, offset, status, progress, deadline, urls, owner) in enumerate(ops[start:]):
-        index = goal % len(announced)
-        services.update_goal(
-            db,
-            ref=f"g{index}",
-            on=announced[index] + timedelta(days=offset),
-            status=status,
-            progress=progress,
-            deadline_text=deadline,
-            evidence=[EvidenceIn(u) for u in urls],
-            note=f"update {start + n}",
-            fields={"owner": owner} if owner else {},
-            author="prop",
-        )
 
 
 def test_retract_and_undo_as_real_processes(tracker_proc: Any) -> None:
