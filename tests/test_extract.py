@@ -25,10 +25,17 @@ from tracker.extract import (
     Candidate,
     candidates_document,
     extract_candidates,
-    read_announcement,
 )
+from tracker.reading import read_document
 
 DATA = Path(__file__).parent / "data"
+
+
+def read_announcement(path: Path) -> str:
+    """The text extract sees: the file as tracker.reading reduces it (cli/extract.py does the same)."""
+    return read_document(Path(path)).text
+
+
 # The announcements are read where the project keeps them (../shared/seeds beside the
 # checkout, as in CI), never copied into the repository; TRACKER_SEEDS points elsewhere.
 SEEDS_DIR = Path(

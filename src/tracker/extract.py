@@ -5,7 +5,7 @@ and clauses. Each clause gets a tense from cue words — its own, else the sente
 else the tense carried over from earlier sentences of the same turn — and a kind: an ACTION (an
 action verb opens it), a PURPOSE (促进…发展, "to promote…") or framing. Every future or ongoing
 ACTION becomes one candidate; framing and purpose clauses join the action next to them. Pure:
-no I/O except `read_announcement`, no database; offsets always refer to the text passed in.
+no I/O, no database (files are read by tracker.reading); offsets always refer to the text passed in.
 
 Reading is shared with `scan` (tracker.reading): files in UTF-8 or GBK, HTML reduced to its main
 text by a real parser, so both commands' offsets index the same reduced text; `tracked_as` uses
@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from tracker import extract_lexicon as lx
@@ -49,14 +48,6 @@ class Candidate:
 
 
 # --- reading -----------------------------------------------------------------------------------
-
-
-def read_announcement(path: Path) -> str:
-    """The announcement's text as `scan` reads it: UTF-8 or GBK, HTML reduced to its main
-    text (tracker.reading); BadInputError naming the file when it cannot be read."""
-    from tracker.reading import read_document
-
-    return read_document(Path(path)).text
 
 
 # --- segmentation -----------------------------------------------------------------------------
