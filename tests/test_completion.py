@@ -114,10 +114,20 @@ def test_bash_completes_areas_owners_and_tags(fixture_db: str) -> None:
     ]
     assert bash("tracker list --area R", fixture_db) == ["Robotics"]
     assert bash("tracker update x --add-tag 6", fixture_db) == ["6g"]
+    # bash inserts a candidate as typed: the semicolons and spaces come back escaped
     assert bash("tracker list --owner M", fixture_db) == [
         "MIIT",
-        "MIIT; NDRC; MOF; SASAC; SAMR; NDA",
+        r"MIIT\;\ NDRC\;\ MOF\;\ SASAC\;\ SAMR\;\ NDA",
     ]
+
+
+def test_bash_completes_a_sort_descending(fixture_db: str) -> None:
+    """`-deadline` is a value of --sort, not the start of an option name."""
+    assert bash("tracker list --sort -d", fixture_db) == ["-deadline"]
+    assert bash("tracker quarterly --sort -", fixture_db) == [
+        "-" + s for s in __import__("tracker.history").history.SORTS
+    ]
+    assert "--status" in bash("tracker list --overdue --st", fixture_db)
 
 
 def test_zsh_and_fish_get_values_with_their_help(fixture_db: str) -> None:
@@ -362,6 +372,27 @@ def test_real_bash_runs_the_installed_function(fixture_db: str, tmp_path: Path) 
         timeout=60,
     )
     assert result.stdout.splitlines() == HUMANOID, result.stderr
+
+
+def test_real_bash_inserts_a_value_with_spaces_as_one_word(fixture_db: str, tmp_path: Path) -> None:
+    """What bash would insert for `tracker list --owner MIIT\\;<TAB>`, read back by bash itself."""
+    script = tmp_path / "tracker.sh"
+    script.write_text(_script("bash"))
+    program = (
+        f"source {script}\n"
+        "COMP_WORDS=(tracker list --owner MIIT\\;); COMP_CWORD=3\n"
+        "_tracker_completion tracker\n"
+        'eval "set -- ${COMPREPLY[0]}"\n'
+        'printf \'%s|%s\\n\' "$#" "$1"\n'
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "-c", program],
+        capture_output=True,
+        text=True,
+        env=_shell_env(fixture_db),
+        timeout=60,
+    )
+    assert result.stdout == "1|MIIT; NDRC; MOF; SASAC; SAMR; NDA\n", result.stderr
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")

@@ -417,7 +417,8 @@ def _line(shell: str, env: Mapping[str, str]) -> tuple[list[str], str]:
 
 def _values(args: list[str], incomplete: str, with_help: bool) -> list[tuple[str, str]] | None:
     """Candidates for the word being typed, or None when typer should answer."""
-    if incomplete.startswith("-"):
+    # `--sort -dead`: a value that starts with a dash is still the value of the option before it
+    if incomplete.startswith("-") and not (args and args[-1] in VALUE_KINDS):
         # option names (and their help), read from the declarations
         i = 0
         while i < len(args) and args[i].startswith("-"):  # the root's options
@@ -499,10 +500,21 @@ def _zsh_escape(text: str) -> str:
     )
 
 
+# Characters bash would read as syntax in an inserted word (an owner such as "MIIT; NDRC" would
+# end the command at the semicolon); zsh and fish quote what they insert themselves.
+_BASH_SPECIAL = frozenset(" \t\n\"'\\$`|&;()<>*?[]{}!#~")
+
+
+def bash_quote(value: str) -> str:
+    """`value` as one bash word: each special character behind a backslash."""
+    return "".join("\\" + c if c in _BASH_SPECIAL else c for c in value)
+
+
 def _format(shell: str, items: list[tuple[str, str]]) -> str:
-    """The answer as typer's BashComplete/ZshComplete/FishComplete would print it."""
+    """The answer as typer's BashComplete/ZshComplete/FishComplete would print it (bash's
+    values quoted, where typer's would break the command line)."""
     if shell == "bash":
-        return "\n".join(value for value, _ in items)
+        return "\n".join(bash_quote(value) for value, _ in items)
     if shell == "zsh":
         if not items:
             return "_files"

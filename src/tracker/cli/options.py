@@ -87,9 +87,14 @@ def _database_values(kind: str) -> Callable[[Context, str], list[tuple[str, str]
     """Completion from the database (keys, areas, owners, tags) through the fast path."""
 
     def complete(ctx: Context, incomplete: str) -> list[tuple[str, str]]:
-        from tracker.cli.completion import database_values
+        import os
 
-        return database_values(kind, incomplete, db_option=ctx.find_root().params.get("db"))
+        from tracker.cli.completion import bash_quote, database_values
+
+        items = database_values(kind, incomplete, db_option=ctx.find_root().params.get("db"))
+        if "bash" in os.environ.get("_TRACKER_COMPLETE", ""):  # as the fast path answers bash
+            return [(bash_quote(value), help_text) for value, help_text in items]
+        return items
 
     return complete
 
