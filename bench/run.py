@@ -1000,6 +1000,25 @@ class Harness:
         )
         self.log(f"{bench.operation}: {rounds} × {len(bench.commands())} commands")
         bench.run(runs, self.scratch, self.log)
+        self.write_partial()
+
+    def write_partial(self) -> None:
+        """The report so far, rewritten after every row: a full run takes about an hour, and one
+        stopped early still leaves the figures of the rows it finished."""
+        everything = self.benches
+        done = [b for b in everything if b.skip or b.error or b.samples]
+        self.benches = done
+        try:
+            text = self.markdown()
+        finally:
+            self.benches = everything
+        title, rest = text.split("\n", 1)
+        text = (
+            f"{title}\n\n**Unfinished**: {len(everything) - len(done)} of {len(everything)} "
+            f"rows still to run (written {datetime.now(UTC):%H:%M} UTC).\n{rest}"
+        )
+        self.args.out.parent.mkdir(parents=True, exist_ok=True)
+        self.args.out.write_text(text, encoding="utf-8")
 
     # -- output --
     def machine(self) -> list[str]:
