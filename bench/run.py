@@ -50,6 +50,13 @@ Q_YEAR, Q_AS_OF = "2026", "2026-12-31"
 REPORT_AS_OF = "2026-12-31"
 ADD_ARGS = ["add", "T", "--announced", "2026-01-21"]
 SCALES = {"small": (1_000, 3_000), "full": (10_000, 100_000)}
+# Issue 15's budgets. Peak RSS at the large size, and its growth from the base size, for every
+# streamed command and format; the import's own ceiling; cost per goal no higher at the large
+# size than at the base size (SCALING_BUDGET allows 5 % for wall-time noise on a shared machine).
+RSS_BUDGET_MIB = 150.0
+RSS_GROWTH_BUDGET = 1.5
+IMPORT_RSS_BUDGET_MIB = 400.0
+SCALING_BUDGET = 1.05
 TIMEOUT_S = 3600
 TASKRC = """\
 # Taskwarrior settings for the benchmark: no prompts, no hooks, no garbage collection,
@@ -139,6 +146,102 @@ def human_n(n: int) -> str:
     if n >= 1_000_000 and n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
     return f"{n // 1000}k" if n % 1000 == 0 and n >= 1000 else str(n)
+
+
+# --- verdicts and tables (pure: tests/test_bench.py) -----------------------------------------
+@dataclass
+class RssRow:
+    """One line of the peak-RSS table: a command and format at the base and the large size."""
+
+    command: str
+    fmt: str
+    small_kib: int | None = None
+    large_kib: int | None = None
+    cap_mib: float | None = RSS_BUDGET_MIB  # at the large size
+    growth: float | None = RSS_GROWTH_BUDGET  # large ÷ small
+    exempt: str | None = None  # why the row has a figure and no budget
+    skip: str | None = None  # why there is no figure
+    error: str | None = None
+
+    def ratio(self) -> float | None:
+        if self.small_kib and self.large_kib:
+            return self.large_kib / self.small_kib
+        return None
+
+    def budget_text(self) -> str:
+        if self.exempt:
+            return f"exempt ({self.exempt})"
+        parts = []
+        if self.cap_mib is not None:
+            parts.append(f"≤ {self.cap_mib:g} MiB")
+        if self.growth is not None:
+            parts.append(f"≤ {self.growth:g}× the small size")
+        return " and ".join(parts) or "—"
+
+    def verdict(self) -> str:
+        return rss_verdict(
+            self.small_kib,
+            self.large_kib,
+            cap_mib=self.cap_mib,
+            growth=self.growth,
+            exempt=self.exempt is not None,
+            skip=self.skip,
+            error=self.error,
+        )
+
+
+def rss_verdict(
+    small_kib: int | None,
+    large_kib: int | None,
+    *,
+    cap_mib: float | None,
+    growth: float | None,
+    exempt: bool = False,
+    skip: str | None = None,
+    error: str | None = None,
+) -> str:
+    """pass / **FAIL** (what) for a peak-RSS row; a budget needs the figures it is about, so a
+    missing figure is a failure unless the row is skipped or exempt."""
+    if skip:
+        return "skipped"
+    if error:
+        return "**ERROR**"
+    if exempt:
+        return "exempt"
+    failed = []
+    if cap_mib is not None and (large_kib is None or large_kib / 1024 > cap_mib):
+        failed.append("RSS")
+    if growth is not None and (
+        small_kib is None or large_kib is None or large_kib > growth * small_kib
+    ):
+        failed.append("growth")
+    return "pass" if not failed else f"**FAIL** ({', '.join(failed)})"
+
+
+def rss_table(rows: list[RssRow], small_n: int, large_n: int) -> list[str]:
+    """The peak-RSS table: command × format, MiB at both sizes, their ratio, budget, verdict."""
+    s, L = human_n(small_n), human_n(large_n)
+    out = [
+        f"| command | format | {s} MiB | {L} MiB | {L} ÷ {s} | budget | pass/FAIL |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = r.ratio()
+        note = r.skip or r.error
+        out.append(
+            f"| {r.command} | {r.fmt} | {mib(r.small_kib)} | {mib(r.large_kib)} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}'} | {r.budget_text()} | {r.verdict()}"
+            + (f": {note}" if note else "")
+            + " |"
+        )
+    return out
+
+
+def scaling_verdict(per_goal_ratio: float | None, budget: float = SCALING_BUDGET) -> str:
+    """pass when the cost per goal at the large size is within `budget` of the small size's."""
+    if per_goal_ratio is None:
+        return "—"
+    return "pass" if per_goal_ratio <= budget else "**FAIL**"
 
 
 # --- running one process ------------------------------------------------------------------
@@ -239,6 +342,11 @@ class Bench:
     group: str = "budget"  # budget | scaling
     key: tuple[str, str, int] | None = None  # (backend, op, goals) for the scaling table
     skip: str | None = None
+    rss: tuple[str, str, int] | None = None  # (command, format, goals) for the peak-RSS table
+    runs: int | None = None  # rounds, instead of --runs / --heavy-runs
+    warmup_is_run: bool = False  # the warm-up's sample counts as the first run
+    large: bool = False  # needs the large data set (generated file / database)
+    prepare: Callable[[], None] | None = None  # once, before the warm-up (untimed)
     # results
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
@@ -249,17 +357,24 @@ class Bench:
 
     def run(self, runs: int, scratch: Path, log: Callable[[str], None]) -> None:
         cmds = self.commands()
+        warm: dict[str, Sample] = {}
         for cmd in cmds:  # warm-up round: checks the command works, counts its output
             out, err = scratch / "warmup.out", scratch / "warmup.err"
-            sample = spawn(cmd, str(out), str(err))
-            self.lines[cmd.label] = out.read_bytes().count(b"\n")
+            sample = warm[cmd.label] = spawn(cmd, str(out), str(err))
+            with out.open("rb") as f:  # in blocks: a 100k export is hundreds of MiB
+                self.lines[cmd.label] = sum(
+                    b.count(b"\n") for b in iter(lambda: f.read(1 << 20), b"")
+                )
+            out.unlink()
             if sample.code != 0:
                 tail = (err.read_text(errors="replace").strip().splitlines() or ["(no stderr)"])[-1]
                 self.error = f"`{cmd.label}` exited {sample.code}: {tail.strip().replace('|', '/')}"
                 log(f"  ERROR {self.error}")
                 return
         for cmd in cmds:
-            self.samples[cmd.label] = []
+            self.samples[cmd.label] = [warm[cmd.label]] if self.warmup_is_run else []
+        if self.warmup_is_run:
+            runs -= 1
         for r in range(runs):
             order = cmds[r % len(cmds) :] + cmds[: r % len(cmds)]
             for cmd in order:
@@ -535,7 +650,7 @@ class Harness:
                              setup=lambda: _copy_db(self.base_db, add_db)),
                 self.taskcmd("task add T", tw_add, "add", "T",
                              setup=lambda: _copy_tree(self.tw_base, tw_add)),
-                budget=2.0,
+                budget=1.0,
             ),
             Bench(
                 "list", f"`list` of {b} goals",
@@ -567,7 +682,7 @@ class Harness:
                 self.taskcmd("task export", self.tw_base, "export"),
                 [self.floor("floor: sqlite3 + json.dumps(indent=2) export", "export", base),
                  self.floor("floor: sqlite3 JSON functions export, streamed", "export-json1", base)],
-                budget=2.0,
+                budget=1.0, key=("sqlite", "export", self.base_n),
             ),
             Bench(
                 "help", "`tracker --help`",
@@ -592,7 +707,7 @@ class Harness:
                 self.tracker("tracker import", str(imp_db), "import", str(self.large_json),
                              setup=lambda: _copy_db(self.schema_db, imp_db)),
                 self.floor("floor: sqlite3 executemany import", "import", str(floor_db), str(self.large_json)),
-                budget=4.0, heavy=True,
+                budget=4.0, rss_budget_mib=IMPORT_RSS_BUDGET_MIB, heavy=True,
             )
         )  # fmt: skip
         self.benches[-1].peer.setup = lambda: _copy_db(self.schema_db, floor_db)  # type: ignore[union-attr]
@@ -611,6 +726,7 @@ class Harness:
             ("list", ["list", "--as-of", AS_OF], True),
             ("quarterly", ["quarterly", "--year", Q_YEAR, "--as-of", Q_AS_OF], has_q),
             ("report", ["report", "--format", "html", "--as-of", REPORT_AS_OF, "--output", report_out], has_r),
+            ("export", ["export", "--format", "json"], True),
         ]  # fmt: skip
         for op, args, present in scaling:
             for n, db, heavy in (
@@ -627,6 +743,8 @@ class Harness:
                         skip=None if present else f"no `tracker {op}` yet",
                     )
                 )  # fmt: skip
+        self.define_pg_import()
+        self.define_rss(has_q, has_r)
         if self.args.postgres:
             for op, args, present in scaling:
                 for n, heavy in ((self.base_n, False), (self.large_n, True)):
@@ -638,6 +756,131 @@ class Harness:
                             skip=None if present else f"no `tracker {op}` yet",
                         )
                     )  # fmt: skip
+
+    def define_pg_import(self) -> None:
+        """The 100k/1M import into a fresh, migrated PostgreSQL database, side by side with the
+        SQLite import of the same file (its denominator). Its last run's database is kept for
+        the PostgreSQL scaling rows."""
+        sqlite_db = self.scratch / "import-pg-peer.db"
+        L, E = human_n(self.large_n), human_n(self.large_n * 10)
+        bench = Bench(
+            "import-pg", f"`import` {L} goals / {E} events, PostgreSQL ÷ SQLite",
+            self.tracker("tracker import (PostgreSQL)", "@pgimp", "import", str(self.large_json),
+                         setup=self.fresh_pg_import_db),
+            self.tracker("tracker import (SQLite)", str(sqlite_db), "import", str(self.large_json),
+                         setup=lambda: _copy_db(self.schema_db, sqlite_db)),
+            budget=2.0, heavy=True, large=True, runs=self.args.heavy_runs, warmup_is_run=True,
+            skip=None if self.args.postgres else "needs --postgres",
+        )  # fmt: skip
+        self.benches.append(bench)
+
+    def fresh_pg_import_db(self) -> None:
+        assert self.pg is not None
+        self.pg.admin("DROP DATABASE IF EXISTS bench_imp WITH (FORCE)")
+        self.pg.admin("CREATE DATABASE bench_imp")
+        self.run_tracker(self.pg.url("bench_imp"), "db", "upgrade")
+
+    def define_rss(self, has_q: bool, has_r: bool) -> None:
+        """Peak RSS of every command and format of issue 15 at both sizes (SQLite)."""
+        self.csv_files = {n: self.work / f"goals-{n}.csv" for n in (self.base_n, self.large_n)}
+        for path in self.csv_files.values():  # from the tracker under test, made anew each run
+            path.unlink(missing_ok=True)
+        ext = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf"}
+        try:
+            import importlib.util
+
+            has_pdf = importlib.util.find_spec("weasyprint") is not None
+        except (ImportError, ValueError):
+            has_pdf = False
+        terminal = "terminal table"
+        specs: list[tuple[str, str, list[str], str | None, str | None]] = []
+        for f in ("table", "json", "csv", "markdown"):
+            specs.append(("list", f, ["list", "--as-of", AS_OF, "--format", f],
+                          terminal if f == "table" else None, None))  # fmt: skip
+        for f in ("table", "json", "csv", "markdown"):
+            specs.append(("quarterly", f, ["quarterly", "--year", Q_YEAR, "--as-of", Q_AS_OF, "--format", f],
+                          terminal if f == "table" else None,
+                          None if has_q else "no `tracker quarterly` yet"))  # fmt: skip
+        for f in ("markdown", "html", "json", "csv", "pdf"):
+            skip = None if has_r else "no `tracker report` yet"
+            if f == "pdf" and not has_pdf:
+                skip = "weasyprint is not importable here (the pdf extra)"
+            specs.append(("report", f, ["report", "--format", f, "--as-of", REPORT_AS_OF,
+                                        "--output", str(self.scratch / f"rss-report.{ext[f]}")],
+                          "PDF" if f == "pdf" else None, skip))  # fmt: skip
+        for f in ("json", "csv", "yaml", "ics"):
+            args = ["export", "--format", f] + (["--as-of", AS_OF] if f == "ics" else [])
+            exempt = {"yaml": "YAML", "ics": "iCalendar"}.get(f)
+            specs.append(("export", f, args, exempt, None))
+        specs.append(("show", "text", ["show", "@key"], None, None))
+        self.rss_rows: list[RssRow] = []
+        for command, fmt, args, exempt, skip in specs:
+            self.rss_rows.append(RssRow(command, fmt, exempt=exempt, skip=skip))
+            for n, db in ((self.base_n, str(self.base_db)), (self.large_n, str(self.large_db))):
+                bench = Bench(
+                    "rss", f"peak RSS {command} {fmt} {human_n(n)}",
+                    self.tracker(f"tracker {command} --format {fmt} ({human_n(n)})", db, *args),
+                    group="rss", rss=(command, fmt, n), runs=self.args.rss_runs,
+                    warmup_is_run=True, large=n == self.large_n, skip=skip,
+                )  # fmt: skip
+                if command == "show":
+                    bench.prepare = self._show_key(bench, Path(db))
+                self.benches.append(bench)
+        for fmt in ("json", "csv"):
+            self.rss_rows.append(RssRow("import", fmt, cap_mib=IMPORT_RSS_BUDGET_MIB, growth=None))
+            for n in (self.base_n, self.large_n):
+                source = self.csv_files[n] if fmt == "csv" else (
+                    self.base_json if n == self.base_n else self.large_json)  # fmt: skip
+                target = self.scratch / f"rss-import-{fmt}-{n}.db"
+                bench = Bench(
+                    "rss", f"peak RSS import {fmt} {human_n(n)}",
+                    self.tracker(f"tracker import {fmt} ({human_n(n)})", str(target), "import",
+                                 str(source), setup=self._fresh_copy(target)),
+                    group="rss", rss=("import", fmt, n), runs=self.args.rss_runs,
+                    warmup_is_run=True, large=n == self.large_n,
+                )  # fmt: skip
+                if fmt == "csv":
+                    bench.prepare = self._csv_file(n)
+                self.benches.append(bench)
+
+    def _fresh_copy(self, target: Path) -> Callable[[], None]:
+        return lambda: _copy_db(self.schema_db, target)
+
+    def _show_key(self, bench: Bench, db: Path) -> Callable[[], None]:
+        """`show` of the goal in the middle of the database (its key is known once it exists)."""
+
+        def prepare() -> None:
+            if db == self.large_db:
+                self.need_large_db()
+            conn = sqlite3.connect(db)
+            (count,) = conn.execute("SELECT count(*) FROM goal").fetchone()
+            (key,) = conn.execute(
+                "SELECT key FROM goal ORDER BY id LIMIT 1 OFFSET ?", (count // 2,)
+            ).fetchone()
+            conn.close()
+            argv = bench.tracker.argv
+            argv[argv.index("@key")] = key
+
+        return prepare
+
+    def _csv_file(self, n: int) -> Callable[[], None]:
+        """The CSV of the same goals: `tracker export --format csv` of the database imported from
+        the JSON file (what a user re-imports), written once per run."""
+
+        def prepare() -> None:
+            path = self.csv_files[n]
+            if path.exists():
+                return
+            if n == self.large_n:
+                self.need_large_db()
+            db = self.base_db if n == self.base_n else self.large_db
+            secs = self.run_tracker(str(db), "export", "--format", "csv", "--output", str(path))
+            self.setup_rows.append(
+                (f"tracker export --format csv of {human_n(n)} goals (CSV import file)",
+                 f"{secs:.1f} s, {path.stat().st_size / 2**20:.0f} MiB")
+            )  # fmt: skip
+
+        return prepare
 
     def select(self) -> None:
         only = set(self.args.only or [])
@@ -664,16 +907,31 @@ class Harness:
         self.log("starting PostgreSQL …")
         self.pg.start()
         self.pg_version = self.pg.version()
+        imp = next((b for b in self.benches if b.name == "import-pg" and not b.skip), None)
+        if imp:
+            url = self.pg.url("bench_imp")
+            for cmd in imp.commands():
+                cmd.argv[:] = [url if a == "@pgimp" else a for a in cmd.argv]
+            self._run_bench(imp)
+        if not any(b.key and b.key[0] == "postgresql" and not b.skip for b in self.benches):
+            return
         for n, path in ((self.base_n, self.base_json), (self.large_n, self.large_json)):
             name = f"bench_{n}"
-            self.pg.admin(f"CREATE DATABASE {name}")
             url = self.pg.url(name)
-            self.log(f"tracker import {path.name} into PostgreSQL …")
-            secs = self.run_tracker(url, "import", str(path))
+            if n == self.large_n and imp and imp.samples and not imp.error:
+                self.pg.admin(f"ALTER DATABASE bench_imp RENAME TO {name}")
+                self.notes.append(
+                    "The large PostgreSQL database read by the scaling rows is the output of "
+                    "the last measured PostgreSQL import."
+                )
+            else:
+                self.pg.admin(f"CREATE DATABASE {name}")
+                self.log(f"tracker import {path.name} into PostgreSQL …")
+                secs = self.run_tracker(url, "import", str(path))
+                self.setup_rows.append(
+                    (f"tracker import {human_n(n)} goals (PostgreSQL)", f"{secs:.1f} s")
+                )
             self.pg.admin("VACUUM ANALYZE", name)
-            self.setup_rows.append(
-                (f"tracker import {human_n(n)} goals (PostgreSQL)", f"{secs:.1f} s")
-            )
             for bench in self.benches:
                 argv = bench.tracker.argv
                 if f"@pg{n}" in argv:
@@ -683,32 +941,27 @@ class Harness:
         self.prepare()
         self.define()
         self.select()
-        needs_large = self.args.postgres and any(b.name == "pg" for b in self.benches)
-        for bench in self.benches:
-            for cmd in bench.commands() if not bench.skip else []:
+        pending = [b for b in self.benches if not b.skip]
+        needs_large = self.args.postgres and any(
+            b.key and b.key[0] == "postgresql" for b in pending
+        )
+        for bench in pending:
+            needs_large |= bench.large
+            for cmd in bench.commands():
                 needs_large |= str(self.large_json) in cmd.argv or str(self.large_db) in cmd.argv
         if needs_large:
             self.data(self.large_n, with_tasks=False)
-        if any(b.key and b.key[0] == "postgresql" and not b.skip for b in self.benches):
-            self.start_postgres()
+        self.import_bench = next((b for b in pending if b.name == "import"), None)
         try:
-            pending = [b for b in self.benches if not b.skip]
-            imp = next((b for b in pending if b.name == "import"), None)
+            if any((b.key and b.key[0] == "postgresql") or b.name == "import-pg" for b in pending):
+                self.start_postgres()
             for bench in pending:
-                if bench is imp:
-                    continue  # run when the large database is first needed, else at the end
-                if str(self.large_db) in bench.tracker.argv and not self.large_db.exists():
-                    if imp and not imp.samples and not imp.error:
-                        self._run_bench(imp)
-                        if not imp.error:
-                            _copy_db(self.scratch / "import.db", self.large_db)
-                            _checkpoint(self.large_db)
-                            self.notes.append(
-                                "The large SQLite database read by the rows above is the output of "
-                                "the last measured `tracker import`."
-                            )
-                    self.ensure_large_db()
+                if bench is self.import_bench or bench.samples or bench.error:
+                    continue  # the import runs when the large database is first needed
+                if str(self.large_db) in bench.tracker.argv:
+                    self.need_large_db()
                 self._run_bench(bench)
+            imp = self.import_bench
             if imp and not imp.samples and not imp.error:
                 self._run_bench(imp)
         finally:
@@ -716,10 +969,56 @@ class Harness:
                 self.pg.stop()
         self.load_after = os.getloadavg()
 
+    def need_large_db(self) -> None:
+        """The large SQLite database: the output of the measured `import` row when it is
+        selected (run now, at the first row that reads the database), else a setup import."""
+        if self.large_db.exists():
+            return
+        imp = self.import_bench
+        if imp and not imp.samples and not imp.error:
+            self._run_bench(imp)
+            if not imp.error:
+                _copy_db(self.scratch / "import.db", self.large_db)
+                _checkpoint(self.large_db)
+                self.notes.append(
+                    "The large SQLite database read by the rows above is the output of "
+                    "the last measured `tracker import`."
+                )
+        self.ensure_large_db()
+
     def _run_bench(self, bench: Bench) -> None:
-        runs = self.args.heavy_runs if bench.heavy else self.args.runs
-        self.log(f"{bench.operation}: warm-up + {runs} rounds × {len(bench.commands())} commands")
+        if bench.prepare:
+            bench.prepare()
+        if bench.runs is not None:
+            runs = bench.runs
+        else:
+            runs = self.args.heavy_runs if bench.heavy else self.args.runs
+        rounds = (
+            f"{runs} rounds (the first is the warm-up)"
+            if bench.warmup_is_run
+            else f"warm-up + {runs} rounds"
+        )
+        self.log(f"{bench.operation}: {rounds} × {len(bench.commands())} commands")
         bench.run(runs, self.scratch, self.log)
+        self.write_partial()
+
+    def write_partial(self) -> None:
+        """The report so far, rewritten after every row: a full run takes about an hour, and one
+        stopped early still leaves the figures of the rows it finished."""
+        everything = self.benches
+        done = [b for b in everything if b.skip or b.error or b.samples]
+        self.benches = done
+        try:
+            text = self.markdown()
+        finally:
+            self.benches = everything
+        title, rest = text.split("\n", 1)
+        text = (
+            f"{title}\n\n**Unfinished**: {len(everything) - len(done)} of {len(everything)} "
+            f"rows still to run (written {datetime.now(UTC):%H:%M} UTC).\n{rest}"
+        )
+        self.args.out.parent.mkdir(parents=True, exist_ok=True)
+        self.args.out.write_text(text, encoding="utf-8")
 
     # -- output --
     def machine(self) -> list[str]:
@@ -823,12 +1122,49 @@ class Harness:
                     f"{b.median(b.tracker) / b.median(f):.2f} | "
                     f"{_f(b.cpu_median(b.tracker) / cpu_f if cpu_f else None, 2)} |"
                 )
+        out += self.rss_section()
         out += self.scaling()
         out += ["", "## Setup (not timed in the tables)", "", "| step | result |", "|---|---|"]
         out += [f"| {step} | {result} |" for step, result in self.setup_rows]
         if self.notes:
             out += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
         return "\n".join(out) + "\n"
+
+    def rss_section(self) -> list[str]:
+        measured = [b for b in self.benches if b.rss]
+        if not measured:
+            return []
+        rows = {(r.command, r.fmt): r for r in getattr(self, "rss_rows", [])}
+        for b in measured:
+            assert b.rss is not None
+            command, fmt, n = b.rss
+            row = rows[(command, fmt)]
+            if b.error:
+                row.error = b.error
+            elif b.samples.get(b.tracker.label):
+                kib = b.peak_kib(b.tracker)
+                if n == self.base_n:
+                    row.small_kib = kib
+                else:
+                    row.large_kib = kib
+        selected = {(b.rss[0], b.rss[1]) for b in measured if b.rss}
+        runs = self.args.rss_runs
+        return [
+            "",
+            f"## Peak RSS {human_n(self.base_n)} → {human_n(self.large_n)} goals (SQLite, issue 15)",
+            "",
+            f"The highest wait4 ru_maxrss over {runs} run{'s' if runs > 1 else ''} of each command "
+            "(the first is the checked warm-up; RSS does not depend on load), spawner floor "
+            "included. Budget: each streamed command and format ≤ "
+            f"{RSS_BUDGET_MIB:g} MiB at {human_n(self.large_n)} goals and ≤ {RSS_GROWTH_BUDGET:g}× "
+            f"its own {human_n(self.base_n)} figure; `import` ≤ {IMPORT_RSS_BUDGET_MIB:g} MiB "
+            "(JSON, and a CSV of the same goals written by `tracker export --format csv`). "
+            "Terminal tables, YAML, iCalendar and PDF are exempt: figures only.",
+            "",
+            *rss_table(
+                [r for key, r in rows.items() if key in selected], self.base_n, self.large_n
+            ),
+        ]
 
     def scaling(self) -> list[str]:
         found = {b.key: b for b in self.benches if b.key and b.samples and not b.error}
@@ -840,13 +1176,15 @@ class Harness:
             f"## Scaling {human_n(b_n)} → {human_n(l_n)} goals (tracker only)",
             "",
             f"Time per goal = median / goals. A per-goal ratio ≤ 1 means the command scales "
-            f"linearly or better; {l_n // b_n}× the goals at constant time per goal is {l_n // b_n}× the time.",
+            f"linearly or better; {l_n // b_n}× the goals at constant time per goal is {l_n // b_n}× the time. "
+            f"Budget (issue 15): per-goal ratio ≤ {SCALING_BUDGET:g} (1, plus 5 % for wall-time "
+            "noise on a shared machine).",
             "",
-            f"| backend | command | {human_n(b_n)} median s | {human_n(l_n)} median s | µs/goal at {human_n(b_n)} | µs/goal at {human_n(l_n)} | per-goal ratio | peak RSS MiB {human_n(b_n)} / {human_n(l_n)} |",
-            "|---|---|---|---|---|---|---|---|",
+            f"| backend | command | {human_n(b_n)} median s | {human_n(l_n)} median s | µs/goal at {human_n(b_n)} | µs/goal at {human_n(l_n)} | per-goal ratio | budget | pass/FAIL | peak RSS MiB {human_n(b_n)} / {human_n(l_n)} |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for backend in ("sqlite", "postgresql"):
-            for op in ("list", "quarterly", "report"):
+            for op in ("list", "quarterly", "report", "export"):
                 small, large = found.get((backend, op, b_n)), found.get((backend, op, l_n))
                 if not small and not large:
                     continue
@@ -854,9 +1192,10 @@ class Harness:
                 tl = large.median(large.tracker) if large else None
                 us_s = ts / b_n * 1e6 if ts else None
                 us_l = tl / l_n * 1e6 if tl else None
+                ratio = us_l / us_s if us_s and us_l else None
                 out.append(
                     f"| {backend} | {op} | {_f(ts, 3)} | {_f(tl, 3)} | {_f(us_s, 0)} | {_f(us_l, 0)} | "
-                    f"{_f(us_l / us_s if us_s and us_l else None, 2)} | "
+                    f"{_f(ratio, 2)} | ≤ {SCALING_BUDGET:g} | {scaling_verdict(ratio)} | "
                     f"{mib(small.peak_kib(small.tracker)) if small else '—'} / {mib(large.peak_kib(large.tracker)) if large else '—'} |"
                 )
         return out
@@ -938,7 +1277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark tracker against Taskwarrior and plain-Python floors (issue 6).",
         epilog="Row names for --only: add list list-area quarterly export help scan import report "
-        "scale-list scale-quarterly scale-report scaling pg",
+        "import-pg rss scale-list scale-quarterly scale-report scale-export scaling pg",
     )
     parser.add_argument("--scale", choices=sorted(SCALES), default="full",
                         help="small = 1k goals/10k events (3k/30k for import, report, scaling); "
@@ -948,6 +1287,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--heavy-runs", type=int, default=3,
                         help="rounds for the rows on the large data set (default 3)")  # fmt: skip
+    parser.add_argument("--rss-runs", type=int, default=1,
+                        help="runs of each peak-RSS row, the checked warm-up being the first (default 1)")  # fmt: skip
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these rows")
     parser.add_argument("--postgres", action="store_true",
                         help="also measure list/quarterly/report on a throwaway local PostgreSQL")  # fmt: skip
@@ -957,8 +1298,8 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, help="generated data and databases (default bench/results/data)"
     )
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.heavy_runs < 1:
-        parser.error("--runs and --heavy-runs must be ≥ 1")
+    if args.runs < 1 or args.heavy_runs < 1 or args.rss_runs < 1:
+        parser.error("--runs, --heavy-runs and --rss-runs must be ≥ 1")
     preflight()
     harness = Harness(args)
     harness.log(
