@@ -337,17 +337,44 @@ def goal_stream(
 ) -> Iterator[tuple[Goal, tuple[Any, ...]]]:
     """goals_as_of as a stream: each goal with the values of `columns` (SQL on the derived
     row `s` and on `joins`), limited further by `where` (on `s`, with `params`)."""
+    bound = as_of.isoformat()
+    width = len(GOAL_READ)
+    rows = goal_rows(
+        db,
+        as_of=as_of,
+        filters=filters,
+        sort=sort,
+        where=where,
+        params=params,
+        joins=joins,
+        columns=("s.*", *columns),
+    )
+    for row in rows:
+        yield _goal(row[:width], bound), tuple(row[width:])
+
+
+def goal_rows(
+    db: Database,
+    *,
+    as_of: date,
+    columns: Sequence[str],
+    filters: Filters | None = None,
+    sort: str = "deadline",
+    where: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+    joins: str = "",
+) -> Iterator[Any]:
+    """The rows of goal_stream as the cursor gives them, only `columns` (no Goal is built)."""
     filters = filters or Filters()
     descending = sort.startswith("-")
     order = SORTS[sort.lstrip("-")]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
-    bound = as_of.isoformat()
-    args: dict[str, Any] = {"as_of": bound, **(params or {})}
+    args: dict[str, Any] = {"as_of": as_of.isoformat(), **(params or {})}
     inner = (_cached if _uses_cache(db, as_of) else _derived)(_goal_where(filters, args, "g"))
     clauses = " AND ".join([*_state_where(filters, as_of, args), *where])
-    extra = "".join(f", {column}" for column in columns)
-    sql = f"SELECT s.*{extra} FROM ({inner}) s {joins} WHERE {clauses} ORDER BY {order}, s.id"
-    width = len(GOAL_READ)
-    for row in stream(db, sql, args):
-        yield _goal(row[:width], bound), tuple(row[width:])
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ({inner}) s {joins} WHERE {clauses}"
+        f" ORDER BY {order}, s.id"
+    )
+    return stream(db, sql, args)

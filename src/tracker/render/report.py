@@ -143,15 +143,10 @@ def _joined(pieces: Iterable[Piece]) -> Iterator[str]:
             yield from piece
 
 
-def batched(chunks: Iterable[str], size: int = 512) -> Iterator[str]:
+def batched(chunks: Iterable[str], size: int = 2048) -> Iterator[str]:
     """Small pieces of text joined `size` at a time: fewer, larger writes."""
-    group: list[str] = []
-    for chunk in chunks:
-        group.append(chunk)
-        if len(group) >= size:
-            yield "".join(group)
-            group = []
-    if group:
+    iterator = iter(chunks)
+    while group := list(islice(iterator, size)):
         yield "".join(group)
 
 
