@@ -290,7 +290,7 @@ def test_progress_callback_is_called_per_step(history: History) -> None:
         reports.build_report(db, as_of=date(2026, 8, 20), progress=steps.append)
     finally:
         db.close()
-    assert steps == ["goals", "status by quarter", "changes in the period", "evidence"]
+    assert steps == ["goals", "status by quarter", "changes in the period"]
 
 
 # --- hostile text in every field, through every format -------------------------------------

@@ -8,9 +8,10 @@ in the database the cache *is* the derived state and the per-event lookups are s
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from sys import intern
@@ -298,3 +299,82 @@ def fold_events(events: Iterable[Mapping[str, Any]]) -> FoldedState:
     for event in events:
         state.apply(*(event.get(name) for name in EVENT_STATE))
     return state
+
+
+# --- streamed reads (reports): rows straight from the cursor, never a whole result set -----
+STREAM_BATCH = 2000  # rows fetched at a time (a PostgreSQL server-side cursor's batch)
+_stream_names = itertools.count(1)
+
+
+def stream(db: Database, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """The rows of a query, STREAM_BATCH at a time: SQLite steps its cursor; PostgreSQL reads
+    through a server-side cursor (WITH HOLD, so it also works outside a transaction)."""
+    if db.dialect == "postgresql":
+        from tracker.db import _pyformat
+
+        name = f"tracker_stream_{next(_stream_names)}"
+        with db.raw.cursor(name=name, withhold=True) as cur:
+            cur.itersize = STREAM_BATCH
+            cur.execute(_pyformat(sql), params)
+            while rows := cur.fetchmany(STREAM_BATCH):
+                yield from rows
+        return
+    cursor = db.execute(sql, dict(params) if params is not None else None)
+    while rows := cursor.fetchmany(STREAM_BATCH):
+        yield from rows
+
+
+def goal_stream(
+    db: Database,
+    *,
+    as_of: date,
+    filters: Filters | None = None,
+    sort: str = "deadline",
+    where: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+    joins: str = "",
+    columns: Sequence[str] = (),
+) -> Iterator[tuple[Goal, tuple[Any, ...]]]:
+    """goals_as_of as a stream: each goal with the values of `columns` (SQL on the derived
+    row `s` and on `joins`), limited further by `where` (on `s`, with `params`)."""
+    bound = as_of.isoformat()
+    width = len(GOAL_READ)
+    rows = goal_rows(
+        db,
+        as_of=as_of,
+        filters=filters,
+        sort=sort,
+        where=where,
+        params=params,
+        joins=joins,
+        columns=("s.*", *columns),
+    )
+    for row in rows:
+        yield _goal(row[:width], bound), tuple(row[width:])
+
+
+def goal_rows(
+    db: Database,
+    *,
+    as_of: date,
+    columns: Sequence[str],
+    filters: Filters | None = None,
+    sort: str = "deadline",
+    where: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+    joins: str = "",
+) -> Iterator[Any]:
+    """The rows of goal_stream as the cursor gives them, only `columns` (no Goal is built)."""
+    filters = filters or Filters()
+    descending = sort.startswith("-")
+    order = SORTS[sort.lstrip("-")]
+    if descending:
+        order = ", ".join(f"{part} DESC" for part in order.split(", "))
+    args: dict[str, Any] = {"as_of": as_of.isoformat(), **(params or {})}
+    inner = (_cached if _uses_cache(db, as_of) else _derived)(_goal_where(filters, args, "g"))
+    clauses = " AND ".join([*_state_where(filters, as_of, args), *where])
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ({inner}) s {joins} WHERE {clauses}"
+        f" ORDER BY {order}, s.id"
+    )
+    return stream(db, sql, args)

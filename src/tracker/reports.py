@@ -6,19 +6,22 @@ the deadline known then falls on or before that day and the status is not final;
 in progress shows the status on the as-of date, overdue by the `list` rule (deadline before
 the as-of date). A goal not yet announced at a cell's date has an empty cell.
 
-Everything is read with a handful of queries (one for the cells of all quarters, a few more
-for the report), never one per goal; nothing here depends on the clock, so the same database and
-as-of date always give the same result.
+Everything is read with a handful of queries, never one per goal, and streamed: rows go from
+the cursor to the writer. What is kept per goal is a few bytes in arrays indexed by goal id
+(its status codes per quarter, the report's state before the period), never the goals, their
+text or the rendered document; a section whose count comes before its rows reads its rows
+again. Nothing here depends on the clock, so the same database and as-of date always give the
+same result.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 from tracker import history
 from tracker.db import Database
@@ -33,6 +36,16 @@ NO_AREA = "(no area)"
 
 def _quiet(_: str) -> None:
     return None
+
+
+def _goal_id_bound(db: Database) -> int:
+    """One more than the largest goal id: the size of the arrays indexed by goal id."""
+    return int(db.scalar("SELECT MAX(id) FROM goal") or 0) + 1
+
+
+# A status as one byte: 0 none, else its place in STATUSES + 1; OVERDUE_BIT marks a cell overdue.
+_CODE = {status: i + 1 for i, status in enumerate(STATUSES)}
+OVERDUE_BIT = 0x80
 
 
 # --- quarterly table ------------------------------------------------------------------------
@@ -51,8 +64,25 @@ class StatusCounts:
     summary: dict[str, dict[str, int]]
 
 
+class QuarterRows(Protocol):
+    """What the quarterly renderers read: the rows (once, in order), then the counts."""
+
+    as_of: date
+    quarters: list[str]
+
+    @property
+    def rows(self) -> Iterable[QuarterlyRow]: ...
+
+    @property
+    def summary(self) -> dict[str, dict[str, int]]: ...
+
+    def overdue_counts(self) -> dict[str, int]: ...
+
+
 @dataclass
 class QuarterlyTable:
+    """The table with every row in memory (the terminal table lays them out at once)."""
+
     as_of: date
     quarters: list[str]
     rows: list[QuarterlyRow]
@@ -62,25 +92,30 @@ class QuarterlyTable:
         """Quarter → how many goals were overdue in it."""
         return {q: sum(row.overdue_by_quarter[q] for row in self.rows) for q in self.quarters}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of PRODUCT.md, plus `as_of` and each goal's id, area and deadline."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "quarters": self.quarters,
-            "goals": [
-                {
-                    "id": row.goal.id,
-                    "key": row.goal.key,
-                    "title": row.goal.title,
-                    "area": row.goal.area,
-                    "deadline": row.goal.deadline,
-                    "status_by_quarter": row.status_by_quarter,
-                    "overdue_by_quarter": row.overdue_by_quarter,
-                }
-                for row in self.rows
-            ],
-            "summary": self.summary,
-        }
+
+class QuarterlyStream:
+    """The table as a stream: `rows` can be read once, and `summary` / `overdue_counts()` are
+    complete once it has been (the renderers write the counts after the rows)."""
+
+    def __init__(self, as_of: date, quarters: list[str], rows: Iterator[QuarterlyRow]) -> None:
+        self.as_of = as_of
+        self.quarters = quarters
+        self._rows = rows
+        self.summary = {q: dict.fromkeys(STATUSES, 0) for q in quarters}
+        self._overdue = dict.fromkeys(quarters, 0)
+
+    @property
+    def rows(self) -> Iterator[QuarterlyRow]:
+        summary, overdue = self.summary, self._overdue
+        for row in self._rows:
+            for q, status in row.status_by_quarter.items():
+                if status is not None:
+                    summary[q][status] += 1
+                overdue[q] += row.overdue_by_quarter[q]
+            yield row
+
+    def overdue_counts(self) -> dict[str, int]:
+        return dict(self._overdue)
 
 
 def cell_day(quarter: Quarter, as_of: date) -> date | None:
@@ -120,10 +155,53 @@ def quarterly(
     sort: str = "deadline",
     progress: Progress = _quiet,
 ) -> QuarterlyTable:
-    """Goals (matching filters as of `as_of`) × quarters: two queries, none per goal."""
+    """Goals (matching filters as of `as_of`) × quarters, every row in memory."""
+    stream = quarterly_stream(
+        db, quarters=quarters, as_of=as_of, filters=filters, sort=sort, progress=progress
+    )
+    rows = list(stream.rows)
+    return QuarterlyTable(as_of, stream.quarters, rows, stream.summary)
+
+
+def quarterly_stream(
+    db: Database,
+    *,
+    quarters: Sequence[Quarter],
+    as_of: date,
+    filters: history.Filters | None = None,
+    sort: str = "deadline",
+    progress: Progress = _quiet,
+) -> QuarterlyStream:
+    """Goals × quarters, streamed: one scan of the events gives each goal's cell codes (a byte
+    per goal and quarter), then the goals stream in order and each row is made from them."""
+    names = [str(q) for q in quarters]
+    specs = [QuarterCell.of(q, as_of) for q in quarters]
     progress("goals")
-    goals = history.goals_as_of(db, as_of=as_of, filters=filters, sort=sort)
-    return quarterly_for(db, goals=goals, quarters=quarters, as_of=as_of, progress=progress)
+    size, width = _goal_id_bound(db), len(specs)
+    cells = bytearray(size * width)
+    wanted = sorted({spec.day for spec in specs if spec.day is not None})
+    progress(f"status at the end of {len(quarters)} quarter{'s' if len(quarters) != 1 else ''}")
+    if wanted:
+        columns = [[i for i, spec in enumerate(specs) if spec.day == day] for day in wanted]
+        for k, goal_id, status, deadline in _states_by_day(db, [d.isoformat() for d in wanted]):
+            if goal_id < size:
+                for i in columns[k]:
+                    overdue = OVERDUE_BIT if specs[i].overdue(status, deadline) else 0
+                    cells[goal_id * width + i] = _CODE[status] | overdue
+
+    def rows() -> Iterator[QuarterlyRow]:
+        empty = bytes(width)
+        for goal, _ in history.goal_stream(db, as_of=as_of, filters=filters, sort=sort):
+            start = goal.id * width
+            codes = cells[start : start + width] if goal.id < size else empty
+            by_quarter: dict[str, str | None] = {}
+            overdue: dict[str, bool] = {}
+            for name, code in zip(names, codes, strict=True):
+                by_quarter[name] = STATUSES[(code & ~OVERDUE_BIT) - 1] if code else None
+                overdue[name] = bool(code & OVERDUE_BIT)
+            yield QuarterlyRow(goal, by_quarter, overdue)
+
+    return QuarterlyStream(as_of, names, rows())
 
 
 def _states_by_day(
@@ -136,7 +214,8 @@ def _states_by_day(
     folded with history.FoldedState (the one rule of state-as-of), its state given as the scan
     passes each day. Faster than an interval join of LEAD windows in SQL (bench/README.md),
     and streamed from the cursor: nothing per event is kept."""
-    rows = db.execute(
+    rows = history.stream(
+        db,
         "SELECT e.goal_id, e.on_date, e.status, e.deadline FROM event e"
         " WHERE e.on_date <= :last AND (e.status IS NOT NULL OR e.deadline IS NOT NULL)"
         f" AND {history.LIVE_EVENT} ORDER BY e.goal_id, e.on_date, e.id",
@@ -170,68 +249,6 @@ def states_on_days(
     return out
 
 
-def status_counts(
-    db: Database, *, quarters: Sequence[Quarter], as_of: date, ids: set[int], states_on: date
-) -> tuple[StatusCounts, dict[int, tuple[str, str | None]]]:
-    """How many of the goals `ids` had each status at each quarter's end (as of `as_of`): the
-    summary of quarterly_for without a row per goal, for the report's chart. With it, from the
-    same scan, each of those goals' (status, deadline) on the day `states_on`."""
-    names = [str(q) for q in quarters]
-    days = {
-        name: day for name, q in zip(names, quarters, strict=True) if (day := cell_day(q, as_of))
-    }
-    wanted = sorted({*days.values(), states_on})
-    tallies = [dict.fromkeys(STATUSES, 0) for _ in wanted]
-    kept, keep = {}, wanted.index(states_on)
-    for k, goal_id, status, deadline in _states_by_day(db, [d.isoformat() for d in wanted]):
-        if goal_id in ids:
-            tallies[k][status] += 1
-            if k == keep:
-                kept[goal_id] = (status, deadline)
-    summary = {
-        name: tallies[wanted.index(days[name])] if name in days else dict.fromkeys(STATUSES, 0)
-        for name in names
-    }
-    return StatusCounts(names, summary), kept
-
-
-def quarterly_for(
-    db: Database,
-    *,
-    goals: Sequence[Goal],
-    quarters: Sequence[Quarter],
-    as_of: date,
-    progress: Progress = _quiet,
-    states: dict[date, dict[int, tuple[str, str | None]]] | None = None,
-) -> QuarterlyTable:
-    """The table for given goals: the states on every quarter's day come from one query
-    (or from `states`, when the caller has read them already)."""
-    names = [str(q) for q in quarters]
-    specs = {name: QuarterCell.of(q, as_of) for name, q in zip(names, quarters, strict=True)}
-    days = {name: spec.day for name, spec in specs.items()}
-    needed = [d for d in days.values() if d is not None]
-    if states is None or not set(needed) <= set(states):
-        progress(f"status at the end of {len(quarters)} quarter{'s' if len(quarters) != 1 else ''}")
-        states = states_on_days(db, needed)
-    summary = {name: dict.fromkeys(STATUSES, 0) for name in names}
-    columns = [
-        (name, {} if day is None else states[day], specs[name], summary[name])
-        for name, day in days.items()
-    ]
-    rows = []
-    for goal in goals:
-        by_quarter: dict[str, str | None] = {}
-        overdue: dict[str, bool] = {}
-        for name, cells, spec, counts in columns:
-            status, deadline = cells.get(goal.id, (None, None))
-            by_quarter[name] = status
-            overdue[name] = spec.overdue(status, deadline)
-            if status is not None:
-                counts[status] += 1
-        rows.append(QuarterlyRow(goal, by_quarter, overdue))
-    return QuarterlyTable(as_of, names, rows, summary)
-
-
 # --- progress report ------------------------------------------------------------------------
 CHANGE_KINDS = ("new", "status", "progress", "deadline", "evidence", "note")
 
@@ -253,23 +270,52 @@ class Change:
 
 
 @dataclass
+class GoalLine:
+    """A goal in the report's table of all goals: its state on the as-of date, its status at
+    the end of the previous quarter and its latest evidence link (None: none yet)."""
+
+    goal: Goal
+    previous_status: str | None
+    latest_evidence: dict[str, Any] | None
+
+
+# The latest evidence link of each goal on or before :as_of: one backward step per goal down
+# ix_evidence_goal_id, as history._latest does for the state.
+_LATEST_EVIDENCE = (
+    "LEFT JOIN evidence lev ON lev.id = (SELECT ev.id FROM evidence ev"
+    " JOIN event e ON e.id = ev.event_id WHERE ev.goal_id = s.id AND e.on_date <= :as_of"
+    f" AND {history.LIVE_EVENT} ORDER BY e.on_date DESC, ev.id DESC LIMIT 1)"
+    " LEFT JOIN event lee ON lee.id = lev.event_id"
+)
+_EVIDENCE_COLUMNS = ("lev.id", "lev.url", "lev.title", "lev.published", "lev.kind", "lee.on_date")
+
+
+@dataclass
 class Report:
+    """The report as of a date. The counts are computed; the goals, the lists of goals and the
+    changes are read from the database as a renderer iterates them, so the database must stay
+    open while the report is written."""
+
+    db: Database
     as_of: date
     period_start: date
     period_label: str
     previous_end: date
-    goals: list[Goal]
     totals: dict[str, int]
     previous_totals: dict[str, int]
-    overdue: list[Goal]
-    due_soon: list[Goal]
-    changes: list[Change]
+    overdue_count: int
+    due_soon_count: int
+    upcoming_count: int
+    change_count: int
     areas: dict[str, dict[str, int]]
-    latest_evidence: dict[int, dict[str, Any]]
     chart: StatusCounts
-    upcoming: list[Goal] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
-    previous_status: dict[int, str] = field(default_factory=dict)  # at the previous quarter's end
+    query: history.Filters | None = None
+    # Per goal id: membership of the report, and the state just before the period.
+    member: bytearray = field(default_factory=bytearray)
+    before_status: list[str | None] = field(default_factory=list)
+    before_deadline: list[str | None] = field(default_factory=list)
+    before_progress: list[int | None] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -289,49 +335,67 @@ class Report:
         assert goal.deadline is not None
         return (date.fromisoformat(goal.deadline) - self.as_of).days
 
-    def to_dict(self) -> dict[str, Any]:
-        """Everything the other formats show, for scripts."""
+    # --- the goals, streamed in deadline order -----------------------------------------
+    def _goals(self, where: Sequence[str] = (), **params: Any) -> Iterator[Goal]:
+        for goal, _ in history.goal_stream(
+            self.db, as_of=self.as_of, filters=self.query, where=where, params=params
+        ):
+            yield goal
 
-        def goal_dict(goal: Goal) -> dict[str, Any]:
-            item: dict[str, Any] = goal.to_dict()
-            item["previous_quarter_status"] = self.previous_status.get(goal.id)
-            item["latest_evidence"] = self.latest_evidence.get(goal.id)
-            return item
+    def goals(self) -> Iterator[Goal]:
+        return self._goals()
 
-        def brief(goal: Goal, days: str, value: int) -> dict[str, Any]:
-            return {
-                "key": goal.key,
-                "title": goal.title,
-                "status": goal.status,
-                "deadline": goal.deadline,
-                days: value,
-            }
+    def overdue(self) -> Iterator[Goal]:
+        """The goals overdue on the as-of date."""
+        return (g for g in self._goals(["s.deadline < :as_of"]) if g.overdue)
 
-        return {
-            "as_of": self.as_of.isoformat(),
-            "filters": self.filters,
-            "period": {
-                "label": self.period_label,
-                "start": self.period_start.isoformat(),
-                "end": self.as_of.isoformat(),
-            },
-            "previous_quarter_end": self.previous_end.isoformat(),
-            "total": self.total,
-            "previous_total": self.previous_total,
-            "totals": self.totals,
-            "previous_totals": self.previous_totals,
-            "overdue": [brief(g, "days_overdue", self.days_late(g)) for g in self.overdue],
-            "due_soon_days": DUE_SOON_DAYS,
-            "due_soon": [brief(g, "days_left", self.days_left(g)) for g in self.due_soon],
-            "upcoming": [brief(g, "days_left", self.days_left(g)) for g in self.upcoming],
-            "changes": [asdict(c) for c in self.changes],
-            "areas": self.areas,
-            "status_by_quarter": {
-                "quarters": self.chart.quarters,
-                "summary": self.chart.summary,
-            },
-            "goals": [goal_dict(g) for g in self.goals],
-        }
+    def due_soon(self) -> Iterator[Goal]:
+        """Open goals due within DUE_SOON_DAYS of the as-of date (that day included)."""
+        until = (self.as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
+        where = ["s.deadline >= :as_of", "s.deadline <= :soon_until"]
+        return (g for g in self._goals(where, soon_until=until) if g.status not in FINAL_STATUSES)
+
+    def upcoming(self) -> Iterator[Goal]:
+        """Open goals with a deadline on or after the as-of date."""
+        goals = self._goals(["s.deadline >= :as_of"])
+        return (g for g in goals if g.status not in FINAL_STATUSES)
+
+    def goal_lines(self) -> Iterator[GoalLine]:
+        """Every goal with its previous quarter's status and latest evidence."""
+        before = self.before_status
+        for goal, extra in history.goal_stream(
+            self.db,
+            as_of=self.as_of,
+            filters=self.query,
+            joins=_LATEST_EVIDENCE,
+            columns=_EVIDENCE_COLUMNS,
+        ):
+            evidence_id, url, title, published, kind, on = extra
+            evidence = (
+                None
+                if evidence_id is None
+                else {"url": url, "title": title, "published": published, "kind": kind, "on": on}
+            )
+            previous = before[goal.id] if goal.id < len(before) else None
+            yield GoalLine(goal, previous, evidence)
+
+    # --- what changed in the period ----------------------------------------------------
+    def changes(self) -> Iterator[Change]:
+        """New goals, status/progress changes, deadline slips, evidence and notes in the period,
+        in (day, key, recording) order."""
+        return (change for change, _ in _changes_of_goals(self))
+
+    def change_kinds(self) -> list[str | None]:
+        """Per goal id: the kinds of its changes in the period, `;`-separated, in the order they
+        first occur (None: no change)."""
+        kinds: list[str | None] = [None] * len(self.member)
+        for change, goal_id in _changes_of_goals(self):
+            known = kinds[goal_id]
+            if known is None:
+                kinds[goal_id] = change.kind
+            elif change.kind not in known.split(";"):
+                kinds[goal_id] = intern(f"{known};{change.kind}")
+        return kinds
 
 
 def describe_filters(filters: history.Filters | None) -> dict[str, Any]:
@@ -364,189 +428,214 @@ def build_report(
     filters: history.Filters | None = None,
     progress: Progress = _quiet,
 ) -> Report:
-    """The progress report as of a date, for the goals matching `filters` on that date."""
+    """The progress report as of a date, for the goals matching `filters` on that date: its
+    counts, and what its sections need to read their rows while they are written."""
     progress("goals")
-    goals = history.goals_as_of(db, as_of=as_of, filters=filters, sort="deadline")
-    ids = {g.id for g in goals}
+    size = _goal_id_bound(db)
+    member = bytearray(size)
+    totals = dict.fromkeys(STATUSES, 0)
+    areas: dict[str, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys((*STATUSES, "overdue", "total"), 0)
+    )
+    today = as_of.isoformat()
+    soon_until = (as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
+    overdue = due_soon = upcoming = 0
+    # The counts come first in every format: one pass over the goals' state, no Goal built.
+    for goal_id, area, goal_status, deadline in history.goal_rows(
+        db, as_of=as_of, filters=filters, columns=("s.id", "s.area", "s.status", "s.deadline")
+    ):
+        if goal_id < size:
+            member[goal_id] = 1
+        status = goal_status or "not_started"
+        late = overdue_before(deadline, goal_status, today)
+        totals[status] += 1
+        row = areas[area or NO_AREA]
+        row[status] += 1
+        row["total"] += 1
+        row["overdue"] += late
+        overdue += late
+        if goal_status not in FINAL_STATUSES and deadline and deadline >= today:
+            upcoming += 1
+            due_soon += deadline <= soon_until
+
     current = quarter_of(as_of)
     period_start = current.start
     previous_end = period_start - timedelta(days=1)
-
-    first = _first_quarter(db, ids, as_of)
+    first = _first_quarter(db, member, as_of)
     chart_quarters = [current]
     while len(chart_quarters) < MAX_CHART_QUARTERS and chart_quarters[0] > first:
         chart_quarters.insert(0, quarter_of(chart_quarters[0].start - timedelta(days=1)))
     progress("status by quarter")
-    chart, before = status_counts(
-        db, quarters=chart_quarters, as_of=as_of, ids=ids, states_on=previous_end
-    )
-    totals = dict.fromkeys(STATUSES, 0)
-    for goal in goals:
-        totals[goal.status or "not_started"] += 1
-    previous_totals = dict.fromkeys(STATUSES, 0)
-    for status, _deadline in before.values():
-        previous_totals[status] += 1
-
-    progress("changes in the period")
-    changes = _changes(db, goals, before, start=period_start, end=as_of)
-    progress("evidence")
-    latest = _latest_evidence(db, as_of=as_of, ids=ids)
-
-    areas: dict[str, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((*STATUSES, "overdue", "total"), 0)
-    )
-    for goal in goals:
-        row = areas[goal.area or NO_AREA]
-        row[goal.status or "not_started"] += 1
-        row["total"] += 1
-        row["overdue"] += goal.overdue
-    today = as_of.isoformat()
-    soon_until = (as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    open_goals = [g for g in goals if g.status not in FINAL_STATUSES and g.deadline]
-    due_soon = [g for g in open_goals if g.deadline and today <= g.deadline <= soon_until]
-    upcoming = [g for g in open_goals if g.deadline and g.deadline >= today]
-
-    return Report(
+    report = Report(
+        db=db,
         as_of=as_of,
         period_start=period_start,
         period_label=str(current),
         previous_end=previous_end,
-        goals=goals,
         totals=totals,
-        previous_totals=previous_totals,
-        overdue=[g for g in goals if g.overdue],
-        due_soon=due_soon,
-        changes=changes,
+        previous_totals=dict.fromkeys(STATUSES, 0),
+        overdue_count=overdue,
+        due_soon_count=due_soon,
+        upcoming_count=upcoming,
+        change_count=0,
         areas=dict(sorted(areas.items(), key=lambda kv: (kv[0] == NO_AREA, kv[0].lower(), kv[0]))),
-        latest_evidence=latest,
-        chart=chart,
-        upcoming=upcoming,
+        chart=StatusCounts([], {}),
         filters=describe_filters(filters),
-        previous_status={gid: st for gid, (st, _dl) in before.items()},
+        query=filters,
+        member=member,
+        before_status=[None] * size,
+        before_deadline=[None] * size,
+        before_progress=[None] * size,
     )
+    _status_counts(report, chart_quarters)
+    progress("changes in the period")
+    _count_changes(report)
+    return report
 
 
-def _first_quarter(db: Database, ids: set[int], as_of: date) -> Quarter:
+def _first_quarter(db: Database, member: bytearray, as_of: date) -> Quarter:
     """The quarter of the earliest event (on or before `as_of`) of the report's goals."""
-    rows = db.all(
+    first: str | None = None
+    for goal_id, earliest in history.stream(
+        db,
         "SELECT e.goal_id, MIN(e.on_date) FROM event e WHERE e.on_date <= :d"
         f" AND {history.LIVE_EVENT} GROUP BY e.goal_id",
         {"d": as_of.isoformat()},
-    )
-    firsts = [str(first) for gid, first in rows if gid in ids and first]
-    return quarter_of(date.fromisoformat(min(firsts))) if firsts else quarter_of(as_of)
-
-
-def _changes(
-    db: Database,
-    goals: Sequence[Goal],
-    before: dict[int, tuple[str, str | None]],
-    *,
-    start: date,
-    end: date,
-) -> list[Change]:
-    """New goals, status/progress changes, deadline slips, evidence and notes in [start, end]."""
-    by_id = {g.id: g for g in goals}
-    params = {"s": start.isoformat(), "e": end.isoformat()}
-    evidence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    for event_id, url, title in db.all(
-        "SELECT ev.event_id, ev.url, ev.title FROM evidence ev "
-        "JOIN event e ON e.id = ev.event_id WHERE e.on_date >= :s AND e.on_date <= :e "
-        f"AND {history.LIVE_EVENT} ORDER BY ev.id",
-        params,
     ):
-        evidence[event_id].append((url, title))
-    # The state just before the period, per field, for every goal of the report.
-    status = {gid: st for gid, (st, _) in before.items()}
-    deadline = {gid: dl for gid, (_, dl) in before.items()}
-    progress_before = {
-        gid: pr
-        for gid, pr in db.all(
-            "SELECT goal_id, progress FROM (SELECT goal_id, progress, ROW_NUMBER() OVER "
-            "(PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn FROM event e "
-            f"WHERE progress IS NOT NULL AND on_date < :s AND {history.LIVE_EVENT}) x "
-            "WHERE rn = 1",
-            params,
-        )
+        if earliest and goal_id < len(member) and member[goal_id]:
+            day = str(earliest)
+            first = day if first is None or day < first else first
+    return quarter_of(date.fromisoformat(first)) if first else quarter_of(as_of)
+
+
+def _status_counts(report: Report, quarters: Sequence[Quarter]) -> None:
+    """The chart (how many of the report's goals had each status at each quarter's end) and,
+    from the same scan, each goal's status and deadline at the end of the previous quarter."""
+    as_of, member = report.as_of, report.member
+    names = [str(q) for q in quarters]
+    days = {
+        name: day for name, q in zip(names, quarters, strict=True) if (day := cell_day(q, as_of))
     }
-    out: list[tuple[str, str, int, int, Change]] = []
-    seen: set[int] = set(before)
-    for eid, gid, on, new_status, new_progress, new_deadline, note, by, author in db.all(
+    wanted = sorted({*days.values(), report.previous_end})
+    tallies = [dict.fromkeys(STATUSES, 0) for _ in wanted]
+    keep = wanted.index(report.previous_end)
+    status_before, deadline_before = report.before_status, report.before_deadline
+    db = report.db
+    for k, goal_id, status, deadline in _states_by_day(db, [d.isoformat() for d in wanted]):
+        if goal_id < len(member) and member[goal_id]:
+            tallies[k][status] += 1
+            if k == keep:
+                status_before[goal_id] = status
+                deadline_before[goal_id] = None if deadline is None else intern(deadline)
+    report.chart = StatusCounts(
+        names,
+        {
+            name: tallies[wanted.index(days[name])] if name in days else dict.fromkeys(STATUSES, 0)
+            for name in names
+        },
+    )
+    report.previous_totals = tallies[keep]
+    progress_before = report.before_progress
+    for goal_id, value in history.stream(
+        db,
+        "SELECT goal_id, progress FROM (SELECT goal_id, progress, ROW_NUMBER() OVER "
+        "(PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn FROM event e "
+        f"WHERE progress IS NOT NULL AND on_date < :s AND {history.LIVE_EVENT}) x "
+        "WHERE rn = 1",
+        {"s": report.period_start.isoformat()},
+    ):
+        if goal_id < len(member) and member[goal_id]:
+            progress_before[goal_id] = value
+
+
+def _count_changes(report: Report) -> None:
+    """How many changes the period holds (its heading comes before its rows)."""
+    report.change_count = sum(1 for _ in _changes_of_goals(report))
+
+
+def _changes_of_goals(report: Report) -> Iterator[tuple[Change, int]]:
+    """The period's changes in (day, key, recording) order, each with its goal's id: the events
+    of the period with their evidence, each compared with the goal's state just before it."""
+    member = report.member
+    status = list(report.before_status)
+    deadline = list(report.before_deadline)
+    progress_before = list(report.before_progress)
+    seen = bytearray(st is not None for st in report.before_status)
+    # Keys sort as Python sorts text (code points): PostgreSQL's default collation may not.
+    collate = ' COLLATE "C"' if report.db.dialect == "postgresql" else ""
+    rows = history.stream(
+        report.db,
         "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note,"
-        " e.recorded_by, e.author FROM event e WHERE e.on_date >= :s AND e.on_date <= :e"
-        f" AND {history.LIVE_EVENT} ORDER BY e.on_date, e.id",
-        params,
-    ):
-        goal = by_id.get(gid)
-        if goal is None:
-            continue
-        on = intern(on)  # a day is shared by many changes
-        found: list[Change] = []
-        if gid not in seen:
-            seen.add(gid)
-            found.append(Change(on, goal.key, goal.title, "new", after=new_status))
-        else:
-            if new_status is not None and new_status != status.get(gid):
-                found.append(
-                    Change(on, goal.key, goal.title, "status", status.get(gid), new_status)
-                )
-            if new_progress is not None and new_progress != progress_before.get(gid):
-                old = progress_before.get(gid)
-                found.append(
-                    Change(
-                        on,
-                        goal.key,
-                        goal.title,
-                        "progress",
-                        None if old is None else f"{old}%",
-                        f"{new_progress}%",
-                    )
-                )
-            if new_deadline is not None and new_deadline != deadline.get(gid):
-                old = deadline.get(gid)
-                found.append(
-                    Change(
-                        on,
-                        goal.key,
-                        goal.title,
-                        "deadline",
-                        old,
-                        new_deadline,
-                        f"{slip_days(old, new_deadline):+d} days" if old else None,
-                    )
-                )
-        for url, title in evidence.get(eid, []):
-            found.append(Change(on, goal.key, goal.title, "evidence", after=url, detail=title))
-        if note and not found:
-            found.append(Change(on, goal.key, goal.title, "note"))
-        if found and note:
-            found[0].note = note
-        for change in found:
-            change.recorded_by, change.author = by, author
-        if new_status is not None:
-            status[gid] = new_status
-        if new_progress is not None:
-            progress_before[gid] = new_progress
-        if new_deadline is not None:
-            deadline[gid] = new_deadline
-        out += [(on, goal.key, eid, i, change) for i, change in enumerate(found)]
-    out.sort(key=lambda item: item[:4])
-    return [item[4] for item in out]
-
-
-def _latest_evidence(db: Database, *, as_of: date, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Goal id → its most recent evidence link on or before `as_of` (one query)."""
-    rows = db.all(
-        "SELECT goal_id, url, title, published, kind, on_date FROM ("
-        " SELECT ev.goal_id, ev.url, ev.title, ev.published, ev.kind, e.on_date,"
-        " ROW_NUMBER() OVER (PARTITION BY ev.goal_id ORDER BY e.on_date DESC, ev.id DESC) AS rn"
-        " FROM evidence ev JOIN event e ON e.id = ev.event_id WHERE e.on_date <= :d"
-        f" AND {history.LIVE_EVENT}) x"
-        " WHERE rn = 1",
-        {"d": as_of.isoformat()},
+        " e.recorded_by, e.author, g.key, g.title, ev.url, ev.title"
+        " FROM event e JOIN goal g ON g.id = e.goal_id"
+        " LEFT JOIN evidence ev ON ev.event_id = e.id"
+        f" WHERE e.on_date >= :s AND e.on_date <= :e AND {history.LIVE_EVENT}"
+        f" ORDER BY e.on_date, g.key{collate}, e.id, ev.id",
+        {"s": report.period_start.isoformat(), "e": report.as_of.isoformat()},
     )
-    return {
-        gid: {"url": url, "title": title, "published": published, "kind": kind, "on": on}
-        for gid, url, title, published, kind, on in rows
-        if gid in ids
-    }
+    event: tuple[Any, ...] | None = None
+    evidence: list[tuple[str, str | None]] = []
+    for row in rows:
+        if event is not None and row[0] != event[0]:
+            yield from _event_changes(event, evidence, status, deadline, progress_before, seen)
+            event, evidence = None, []
+        gid = row[1]
+        if gid >= len(member) or not member[gid]:
+            continue
+        event = row
+        if row[11] is not None:
+            evidence.append((row[11], row[12]))
+    if event is not None:
+        yield from _event_changes(event, evidence, status, deadline, progress_before, seen)
+
+
+def _event_changes(
+    event: tuple[Any, ...],
+    evidence: list[tuple[str, str | None]],
+    status: list[str | None],
+    deadline: list[str | None],
+    progress_before: list[int | None],
+    seen: bytearray,
+) -> Iterator[tuple[Change, int]]:
+    """The changes one event gives, and the goal's state moved past it."""
+    _eid, gid, on, new_status, new_progress, new_deadline, note, by, author, key, title = event[:11]
+    on = intern(str(on))  # a day is shared by many changes
+    found: list[Change] = []
+    if not seen[gid]:
+        seen[gid] = 1
+        found.append(Change(on, key, title, "new", after=new_status))
+    else:
+        if new_status is not None and new_status != status[gid]:
+            found.append(Change(on, key, title, "status", status[gid], new_status))
+        old_progress = progress_before[gid]
+        if new_progress is not None and new_progress != old_progress:
+            found.append(
+                Change(
+                    on,
+                    key,
+                    title,
+                    "progress",
+                    None if old_progress is None else f"{old_progress}%",
+                    f"{new_progress}%",
+                )
+            )
+        old = deadline[gid]
+        if new_deadline is not None and new_deadline != old:
+            slip = f"{slip_days(old, new_deadline):+d} days" if old else None
+            found.append(Change(on, key, title, "deadline", old, new_deadline, slip))
+    for url, evidence_title in evidence:
+        found.append(Change(on, key, title, "evidence", after=url, detail=evidence_title))
+    if note and not found:
+        found.append(Change(on, key, title, "note"))
+    if found and note:
+        found[0].note = note
+    for change in found:
+        change.recorded_by, change.author = by, author
+    if new_status is not None:
+        status[gid] = intern(new_status)
+    if new_progress is not None:
+        progress_before[gid] = new_progress
+    if new_deadline is not None:
+        deadline[gid] = intern(new_deadline)
+    for change in found:
+        yield change, gid

@@ -122,32 +122,46 @@ def quarterly(
     day = common.parse_day(as_of, "--as-of") or common.today()
     quarters = choose_quarters(year, first, last, day)
     sort = check_sort(sort)
-    # Steps: reading the goals, their status at each quarter's end.
-    with progress(total=2, unit="steps", label="quarterly") as bar:
-        with common.require_db() as db:
-            table = reports.quarterly(
-                db,
-                quarters=quarters,
-                as_of=day,
-                filters=filters,
-                sort=sort,
-                progress=bar.stage,
-            )
-        bar.report(2)
-    if fmt == "json":
-        text = render.table_json(table)
-    elif fmt == "csv":
-        text = render.table_csv(table)
-    elif fmt == "markdown":
-        text = render.table_markdown(table)
-    else:
-        from tracker.render.text import color_enabled, terminal_columns
+    # Steps: reading the goals, their status at each quarter's end. Every format but the
+    # terminal table streams its rows from the database while it is written.
+    with common.require_db() as db, db.snapshot():
+        with progress(total=2, unit="steps", label="quarterly") as bar:
+            if fmt == "table":
+                table = reports.quarterly(
+                    db,
+                    quarters=quarters,
+                    as_of=day,
+                    filters=filters,
+                    sort=sort,
+                    progress=bar.stage,
+                )
+            else:
+                stream = reports.quarterly_stream(
+                    db,
+                    quarters=quarters,
+                    as_of=day,
+                    filters=filters,
+                    sort=sort,
+                    progress=bar.stage,
+                )
+            bar.report(2)
+        chunks: Iterable[str | bytes]
+        if fmt == "json":
+            chunks = render.table_json_chunks(stream)
+        elif fmt == "csv":
+            chunks = render.table_csv_chunks(stream)
+        elif fmt == "markdown":
+            chunks = render.table_markdown_chunks(stream)
+        else:
+            from tracker.render.text import color_enabled, terminal_columns
 
-        to_terminal = output is None and common.stdout_is_tty()
-        text = render.table_text(
-            table, columns=terminal_columns(), color=color_enabled(to_terminal)
-        )
-    common.write_output(text, output)
+            to_terminal = output is None and common.stdout_is_tty()
+            chunks = (
+                render.table_text(
+                    table, columns=terminal_columns(), color=color_enabled(to_terminal)
+                ),
+            )
+        common.write_output_chunks(chunks, output)
     if output is not None and str(output) != "-":
         common.note(f"quarterly table as of {day} written to {output}")
 
@@ -192,34 +206,35 @@ def report(
         from tracker.render.report_pdf import load_weasyprint
 
         load_weasyprint()  # before any work: without it, say how to install it and stop
-    # Steps: the four stages of tracker.reports.build_report, then rendering.
-    with progress(total=5, unit="steps", label="report") as bar:
-        with common.require_db() as db:
+    # Steps: the three stages of tracker.reports.build_report, then rendering. The report's
+    # rows are read from the database while it is written: it stays open until then.
+    to_file = output is not None and str(output) != "-"
+    with common.require_db() as db, db.snapshot():
+        with progress(total=4, unit="steps", label="report") as bar:
             result = reports.build_report(db, as_of=day, filters=filters, progress=bar.stage)
-        bar.stage("rendering")
-        chunks: Iterable[str | bytes]
-        if fmt == "pdf":
-            from tracker.render.report_pdf import report_pdf
+            bar.stage("rendering")
+            chunks: Iterable[str | bytes]
+            if fmt == "pdf":
+                from tracker.render.report_pdf import report_pdf
 
-            chunks = (report_pdf(result),)
-        elif fmt == "html":
-            from tracker.render.report_html import report_html_chunks
+                chunks = (report_pdf(result),)
+            elif fmt == "html":
+                from tracker.render.report_html import report_html_chunks
 
-            chunks = report_html_chunks(result)
-        else:
-            from tracker.render import report as render
+                chunks = report_html_chunks(result)
+            else:
+                from tracker.render import report as render
 
-            renderer = {
-                "markdown": render.report_markdown,
-                "json": render.report_json,
-                "csv": render.report_csv,
-            }[fmt]
-            chunks = (renderer(result),)
-        to_file = output is not None and str(output) != "-"
-        if to_file:  # HTML is rendered while it is written: part of the work the bar shows
+                if fmt == "json":
+                    chunks = render.report_json_chunks(result)
+                elif fmt == "csv":
+                    chunks = render.report_csv_chunks(result)
+                else:
+                    chunks = render.report_markdown_chunks(result)
+            if to_file:  # the report is rendered while it is written: work the bar shows
+                common.write_output_chunks(chunks, output)
+                bar.report(4)
+        if not to_file:  # a terminal on stdout gets the report once the bar is gone
             common.write_output_chunks(chunks, output)
-            bar.report(5)
-    if not to_file:  # a terminal on stdout gets the report once the bar is gone
-        common.write_output_chunks(chunks, output)
     if to_file:
         common.note(f"report as of {day} written to {output}")

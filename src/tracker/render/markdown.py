@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _ENTITY_AMP = re.compile(r"&(?=[#A-Za-z0-9]+;)")  # a bare `&` (R&D) renders as itself
@@ -37,10 +37,22 @@ def md_table(
     """A GFM table, one line per row and a newline at the end. With escape=False the cells are
     Markdown already (escaped with md_cell or built from safe parts, such as **bold** counts).
     tight_rule writes the header rule as `|---|---|` (list) instead of `| --- | --- |`."""
+    return "".join(md_table_lines(headers, rows, escape=escape, tight_rule=tight_rule))
+
+
+def md_table_lines(
+    headers: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    *,
+    escape: bool = True,
+    tight_rule: bool = False,
+) -> Iterator[str]:
+    """md_table line by line (each with its newline), reading `rows` as it goes."""
     cell = md_cell if escape else str
     rule = (
         "|" + "|".join("---" for _ in headers) + "|" if tight_rule else _row(["---"] * len(headers))
     )
-    lines = [_row(cell(h) for h in headers), rule]
-    lines += [_row(cell(c) for c in row) for row in rows]
-    return "\n".join(lines) + "\n"
+    yield _row(cell(h) for h in headers) + "\n"
+    yield rule + "\n"
+    for row in rows:
+        yield _row(cell(c) for c in row) + "\n"

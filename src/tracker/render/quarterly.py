@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from tracker.domain import STATUSES
 from tracker.quarters import parse_quarter
-from tracker.render.goals import csv_text, to_json
-from tracker.render.markdown import md_table
-from tracker.render.report import md_text
+from tracker.render.goals import csv_text
+from tracker.render.markdown import md_table, md_table_lines
+from tracker.render.report import batched, json_list_member, json_member, md_text
 from tracker.render.text import STATUS_COLORS, paint, terminal_safe, truncate, width
 from tracker.render.text import table as text_table
-from tracker.reports import QuarterlyRow, QuarterlyTable
+from tracker.reports import QuarterlyRow, QuarterlyTable, QuarterRows
 
 LABEL = {status: status.replace("_", " ") for status in STATUSES}
 OVERDUE_MARK = "!"
@@ -20,18 +21,18 @@ NOT_ANNOUNCED = "—"  # the quarter has begun but the goal did not exist yet
 GAP = "  "
 
 
-def _begun(table: QuarterlyTable) -> dict[str, bool]:
+def _begun(table: QuarterRows) -> dict[str, bool]:
     return {q: parse_quarter(q).start <= table.as_of for q in table.quarters}
 
 
-def _span(table: QuarterlyTable) -> str:
+def _span(table: QuarterRows) -> str:
     if not table.quarters:
         return ""
     first, last = table.quarters[0], table.quarters[-1]
     return first if first == last else f"{first}–{last}"
 
 
-def _used_statuses(table: QuarterlyTable) -> list[str]:
+def _used_statuses(table: QuarterRows) -> list[str]:
     """Statuses that occur in some quarter (all of them when none occur)."""
     used = [s for s in STATUSES if any(table.summary[q][s] for q in table.quarters)]
     return used or list(STATUSES)
@@ -154,19 +155,35 @@ def _md_status(row: QuarterlyRow, quarter: str, begun: bool) -> str:
     return f"**{label} {OVERDUE_MARK}**" if row.overdue_by_quarter[quarter] else label
 
 
-def table_markdown(table: QuarterlyTable) -> str:
-    """A GFM table of goals × quarters, a summary table of counts and a legend."""
+def table_markdown(table: QuarterRows) -> str:
+    return "".join(table_markdown_chunks(table))
+
+
+def table_markdown_chunks(table: QuarterRows) -> Iterator[str]:
+    """A GFM table of goals × quarters, a summary table of counts and a legend; the goal rows
+    are written as they are read, the counts (complete by then) after them."""
     begun = _begun(table)
-    title = f"## Status by quarter, {_span(table)} (as of {table.as_of.isoformat()})\n\n"
+    yield f"## Status by quarter, {_span(table)} (as of {table.as_of.isoformat()})\n\n"
     headers = ["Key", "Title", "Area", "Deadline", *table.quarters]
-    goal_rows = []
-    for row in table.rows:
-        goal = row.goal
-        cells = [md_text(goal.key), md_text(goal.title), md_text(goal.area), md_text(goal.deadline)]
-        cells += [_md_status(row, q, begun[q]) for q in table.quarters]
-        goal_rows.append(cells)
-    if not table.rows:
-        goal_rows.append(["*No goals match.*", *[" "] * (len(headers) - 1)])
+    count = 0
+
+    def goal_rows() -> Iterator[list[str]]:
+        nonlocal count
+        for row in table.rows:
+            count += 1
+            goal = row.goal
+            cells = [
+                md_text(goal.key),
+                md_text(goal.title),
+                md_text(goal.area),
+                md_text(goal.deadline),
+            ]
+            cells += [_md_status(row, q, begun[q]) for q in table.quarters]
+            yield cells
+        if not count:
+            yield ["*No goals match.*", *[" "] * (len(headers) - 1)]
+
+    yield from batched(md_table_lines(headers, goal_rows(), escape=False))
     summary_rows = []
     overdue = table.overdue_counts()
     for status in _used_statuses(table):
@@ -183,33 +200,63 @@ def table_markdown(table: QuarterlyTable) -> str:
         f"before the quarter's end and the goal was not done. {NOT_ANNOUNCED} not yet announced"
         + ("; blank: quarter not begun." if not all(begun.values()) else ".")
     )
-    goals_md = md_table(headers, goal_rows, escape=False)
     summary_md = md_table(["Status", *table.quarters], summary_rows, escape=False)
-    return title + goals_md + "\n" + summary_md + "\n" + legend + "\n"
+    yield "\n" + summary_md + "\n" + legend + "\n"
 
 
 # --- csv, json ------------------------------------------------------------------------------
-def table_csv(table: QuarterlyTable) -> str:
+CSV_BATCH = 500  # rows written at a time
+
+
+def table_csv(table: QuarterRows) -> str:
+    return "".join(table_csv_chunks(table))
+
+
+def table_csv_chunks(table: QuarterRows) -> Iterator[str]:
     """One row per goal: key, title, area, deadline, then one status per quarter."""
     fields = ["key", "title", "area", "deadline", *table.quarters]
-    rows = []
-    for row in table.rows:
-        item: dict[str, object] = {
+    header = csv_text((), fields)
+    yield header
+    rows = (_csv_row(row, table.quarters) for row in table.rows)
+    while group := list(islice(rows, CSV_BATCH)):
+        yield csv_text(group, fields)[len(header) :]
+
+
+def _csv_row(row: QuarterlyRow, quarters: list[str]) -> dict[str, object]:
+    item: dict[str, object] = {
+        "key": row.goal.key,
+        "title": row.goal.title,
+        "area": row.goal.area,
+        "deadline": row.goal.deadline,
+    }
+    for q in quarters:
+        status = row.status_by_quarter[q]
+        item[q] = (
+            None if status is None else status + (" (overdue)" if row.overdue_by_quarter[q] else "")
+        )
+    return item
+
+
+def table_json(table: QuarterRows) -> str:
+    return b"".join(table_json_chunks(table)).decode()
+
+
+def table_json_chunks(table: QuarterRows) -> Iterator[bytes]:
+    """The JSON shape of PRODUCT.md, plus `as_of` and each goal's id, area and deadline: one
+    object whose goals are streamed, its summary (complete by then) last."""
+    goals = (
+        {
+            "id": row.goal.id,
             "key": row.goal.key,
             "title": row.goal.title,
             "area": row.goal.area,
             "deadline": row.goal.deadline,
+            "status_by_quarter": row.status_by_quarter,
+            "overdue_by_quarter": row.overdue_by_quarter,
         }
-        for q in table.quarters:
-            status = row.status_by_quarter[q]
-            item[q] = (
-                None
-                if status is None
-                else status + (" (overdue)" if row.overdue_by_quarter[q] else "")
-            )
-        rows.append(item)
-    return csv_text(rows, fields)
-
-
-def table_json(table: QuarterlyTable) -> str:
-    return to_json(table.to_dict())
+        for row in table.rows
+    )
+    yield b"{\n" + json_member("as_of", table.as_of.isoformat()) + b",\n"
+    yield json_member("quarters", table.quarters) + b",\n"
+    yield from json_list_member("goals", goals)
+    yield b",\n" + json_member("summary", table.summary) + b"\n}\n"

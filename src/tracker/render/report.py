@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import orjson
+
 from tracker.domain import STATUSES, Goal
-from tracker.render.goals import csv_text, to_json
-from tracker.render.markdown import md_cell, md_table
-from tracker.reports import DUE_SOON_DAYS, Change, Report
+from tracker.render.goals import csv_text
+from tracker.render.markdown import md_cell, md_table_lines
+from tracker.reports import DUE_SOON_DAYS, Change, GoalLine, Report
 
 LABEL = {status: status.replace("_", " ") for status in STATUSES}
 
@@ -108,36 +112,67 @@ def md_link(text: str | None, url: str | None) -> str:
     return f"[{md_text(text or url)}]({target})"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
     """Cells are already Markdown (escaped with md_text or built from safe parts)."""
-    return md_table(headers, rows, escape=False)
+    return md_table_lines(headers, rows, escape=False)
 
 
 def _progress(goal: Goal) -> str:
     return "—" if goal.progress is None else f"{goal.progress}%"
 
 
-def _evidence_md(report: Report, goal: Goal) -> str:
-    item = report.latest_evidence.get(goal.id)
+def _evidence_md(item: dict[str, Any] | None) -> str:
     if not item:
         return "—"
     return md_link(item.get("title"), item["url"]) + f" ({item['on']})"
 
 
+Piece = str | Iterable[str]
+
+
+def _joined(pieces: Iterable[Piece]) -> Iterator[str]:
+    """`"\\n".join(pieces)` as a stream; a piece may itself be a stream of text."""
+    first = True
+    for piece in pieces:
+        if not first:
+            yield "\n"
+        first = False
+        if isinstance(piece, str):
+            yield piece
+        else:
+            yield from piece
+
+
+def batched(chunks: Iterable[str], size: int = 2048) -> Iterator[str]:
+    """Small pieces of text joined `size` at a time: fewer, larger writes."""
+    iterator = iter(chunks)
+    while group := list(islice(iterator, size)):
+        yield "".join(group)
+
+
 def report_markdown(report: Report) -> str:
-    """The report as GitHub-flavoured Markdown: headings, short paragraphs and tables."""
+    return "".join(report_markdown_chunks(report))
+
+
+def report_markdown_chunks(report: Report) -> Iterator[str]:
+    """The report as GitHub-flavoured Markdown: headings, short paragraphs and tables, written
+    while the goals and changes are read."""
+    return batched(_joined(_markdown_pieces(report)))
+
+
+def _markdown_pieces(report: Report) -> Iterator[Piece]:
     as_of = report.as_of.isoformat()
-    out = [f"# Progress report as of {as_of}", ""]
+    yield from (f"# Progress report as of {as_of}", "")
     intro = (
         f"{report.total} goal{'s' if report.total != 1 else ''} tracked. "
         f"Period: {report.period_label} ({report.period_start.isoformat()} to {as_of}); "
         f"compared with the end of the previous quarter ({report.previous_end.isoformat()})."
     )
-    out += [md_text(intro), ""]
+    yield from (md_text(intro), "")
     if report.filters:
-        out += [f"Filters: {md_text(filters_text(report.filters))}", ""]
+        yield from (f"Filters: {md_text(filters_text(report.filters))}", "")
 
-    out += ["## Totals by status", ""]
+    yield from ("## Totals by status", "")
     rows = []
     for status in STATUSES:
         now, then = report.totals[status], report.previous_totals[status]
@@ -150,15 +185,15 @@ def report_markdown(report: Report) -> str:
             f"**{signed(report.total - report.previous_total)}**",
         ]
     )
-    out.append(_table(["Status", report.previous_end.isoformat(), as_of, "Change"], rows))
-    out.append(
-        f"Overdue: **{len(report.overdue)}**. Due in the next {DUE_SOON_DAYS} days: "
-        f"**{len(report.due_soon)}**.\n"
+    yield _table(["Status", report.previous_end.isoformat(), as_of, "Change"], rows)
+    yield (
+        f"Overdue: **{report.overdue_count}**. Due in the next {DUE_SOON_DAYS} days: "
+        f"**{report.due_soon_count}**.\n"
     )
 
-    out += [f"## Overdue ({len(report.overdue)})", ""]
-    if report.overdue:
-        rows = [
+    yield from (f"## Overdue ({report.overdue_count})", "")
+    if report.overdue_count:
+        overdue = (
             [
                 md_text(g.deadline),
                 str(report.days_late(g)),
@@ -167,16 +202,16 @@ def report_markdown(report: Report) -> str:
                 LABEL.get(g.status or "", "—"),
                 md_text(g.owner),
             ]
-            for g in report.overdue
-        ]
-        out.append(_table(["Deadline", "Days overdue", "Key", "Title", "Status", "Owner"], rows))
+            for g in report.overdue()
+        )
+        yield _table(["Deadline", "Days overdue", "Key", "Title", "Status", "Owner"], overdue)
     else:
-        out.append(f"No goal is overdue on {as_of}.\n")
+        yield f"No goal is overdue on {as_of}.\n"
 
     until = (report.as_of + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    out += [f"## Due in the next {DUE_SOON_DAYS} days ({len(report.due_soon)})", ""]
-    if report.due_soon:
-        rows = [
+    yield from (f"## Due in the next {DUE_SOON_DAYS} days ({report.due_soon_count})", "")
+    if report.due_soon_count:
+        due = (
             [
                 md_text(g.deadline),
                 str(report.days_left(g)),
@@ -185,61 +220,62 @@ def report_markdown(report: Report) -> str:
                 LABEL.get(g.status or "", "—"),
                 _progress(g),
             ]
-            for g in report.due_soon
-        ]
-        out.append(_table(["Deadline", "Days left", "Key", "Title", "Status", "Progress"], rows))
+            for g in report.due_soon()
+        )
+        yield _table(["Deadline", "Days left", "Key", "Title", "Status", "Progress"], due)
     else:
-        out.append(f"No open goal is due between {as_of} and {until}.\n")
+        yield f"No open goal is due between {as_of} and {until}.\n"
 
-    out += [f"## What changed in {report.period_label} ({len(report.changes)})", ""]
-    if report.changes:
-        rows = []
-        for c in report.changes:
-            what = change_text(c)
-            if c.kind == "evidence":
-                what = "evidence: " + md_link(c.detail, c.after)
-            else:
-                what = md_text(what)
-            rows.append(
-                [c.on, md_text(c.key), md_text(c.title), what, md_text(c.note), md_text(who(c))]
-            )
-        out.append(_table(["Date", "Key", "Title", "Change", "Note", "Recorded by"], rows))
+    yield from (f"## What changed in {report.period_label} ({report.change_count})", "")
+    if report.change_count:
+        yield _table(
+            ["Date", "Key", "Title", "Change", "Note", "Recorded by"],
+            (_change_cells(c) for c in report.changes()),
+        )
     else:
-        out.append(f"Nothing was recorded between {report.period_start.isoformat()} and {as_of}.\n")
+        yield f"Nothing was recorded between {report.period_start.isoformat()} and {as_of}.\n"
 
-    out += ["## By area", ""]
+    yield from ("## By area", "")
     shown = [s for s in STATUSES if any(row[s] for row in report.areas.values())]
-    rows = [
+    area_rows = [
         [md_text(area), str(row["total"]), *(str(row[s]) for s in shown), str(row["overdue"])]
         for area, row in report.areas.items()
     ]
-    out.append(_table(["Area", "Goals", *(LABEL[s] for s in shown), "Overdue"], rows))
+    yield _table(["Area", "Goals", *(LABEL[s] for s in shown), "Overdue"], area_rows)
 
     chart = report.chart
-    out += ["## Status by quarter", ""]
+    yield from ("## Status by quarter", "")
     used = [s for s in STATUSES if any(chart.summary[q][s] for q in chart.quarters)]
     rows = [[LABEL[s], *(str(chart.summary[q][s]) for q in chart.quarters)] for s in used]
     rows.append(["**goals**", *(f"**{sum(chart.summary[q].values())}**" for q in chart.quarters)])
-    out.append(_table(["Status", *chart.quarters], rows))
-    out.append(f"Status at the end of each quarter ({report.period_label}: on {as_of}).\n")
+    yield _table(["Status", *chart.quarters], rows)
+    yield f"Status at the end of each quarter ({report.period_label}: on {as_of}).\n"
 
-    out += [f"## All goals ({report.total})", ""]
-    rows = [
+    yield from (f"## All goals ({report.total})", "")
+    goals = (
         [
-            md_text(g.key),
-            md_text(g.title),
-            LABEL.get(g.status or "", "—") + (" **(overdue)**" if g.overdue else ""),
-            md_text(deadline_note(g)),
-            _progress(g),
-            md_text(g.area),
-            md_text(g.owner),
-            _evidence_md(report, g),
+            md_text(line.goal.key),
+            md_text(line.goal.title),
+            LABEL.get(line.goal.status or "", "—")
+            + (" **(overdue)**" if line.goal.overdue else ""),
+            md_text(deadline_note(line.goal)),
+            _progress(line.goal),
+            md_text(line.goal.area),
+            md_text(line.goal.owner),
+            _evidence_md(line.latest_evidence),
         ]
-        for g in report.goals
-    ]
+        for line in report.goal_lines()
+    )
     headers = ["Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner", "Latest evidence"]
-    out.append(_table(headers, rows) if rows else "No goals match.\n")
-    return "\n".join(out)
+    yield _table(headers, goals) if report.total else "No goals match.\n"
+
+
+def _change_cells(c: Change) -> list[str]:
+    if c.kind == "evidence":
+        what = "evidence: " + md_link(c.detail, c.after)
+    else:
+        what = md_text(change_text(c))
+    return [c.on, md_text(c.key), md_text(c.title), what, md_text(c.note), md_text(who(c))]
 
 
 # --- csv, json ------------------------------------------------------------------------------
@@ -263,42 +299,133 @@ CSV_FIELDS = (
     "latest_evidence_title",
     "latest_evidence_on",
 )
+CSV_BATCH = 500  # rows written at a time
 
 
 def report_csv(report: Report) -> str:
+    return "".join(report_csv_chunks(report))
+
+
+def report_csv_chunks(report: Report) -> Iterator[str]:
     """One row per goal (formula-safe): state on the as-of date, what changed, latest evidence."""
-    changed: dict[str, list[str]] = {}
-    for c in report.changes:
-        kinds = changed.setdefault(c.key, [])
-        if c.kind not in kinds:
-            kinds.append(c.kind)
-    rows = []
-    for g in report.goals:
-        evidence = report.latest_evidence.get(g.id) or {}
-        rows.append(
-            {
-                "key": g.key,
-                "title": g.title,
-                "title_original": g.title_original,
-                "area": g.area,
-                "owner": g.owner,
-                "tags": g.tags,
-                "status": g.status,
-                "previous_quarter_status": report.previous_status.get(g.id),
-                "progress": g.progress,
-                "deadline": g.deadline,
-                "deadline_text": g.deadline_text,
-                "original_deadline": g.original_deadline,
-                "overdue": g.overdue,
-                "days_to_deadline": report.days_left(g) if g.deadline else None,
-                "changes_in_period": ";".join(changed.get(g.key, [])),
-                "latest_evidence_url": evidence.get("url"),
-                "latest_evidence_title": evidence.get("title"),
-                "latest_evidence_on": evidence.get("on"),
-            }
-        )
-    return csv_text(rows, CSV_FIELDS)
+    kinds = report.change_kinds()
+    header = csv_text((), CSV_FIELDS)
+    yield header
+    rows = (_csv_row(report, line, kinds) for line in report.goal_lines())
+    while group := list(islice(rows, CSV_BATCH)):
+        yield csv_text(group, CSV_FIELDS)[len(header) :]
+
+
+def _csv_row(report: Report, line: GoalLine, kinds: list[str | None]) -> dict[str, Any]:
+    g, evidence = line.goal, line.latest_evidence or {}
+    return {
+        "key": g.key,
+        "title": g.title,
+        "title_original": g.title_original,
+        "area": g.area,
+        "owner": g.owner,
+        "tags": g.tags,
+        "status": g.status,
+        "previous_quarter_status": line.previous_status,
+        "progress": g.progress,
+        "deadline": g.deadline,
+        "deadline_text": g.deadline_text,
+        "original_deadline": g.original_deadline,
+        "overdue": g.overdue,
+        "days_to_deadline": report.days_left(g) if g.deadline else None,
+        "changes_in_period": (kinds[g.id] if g.id < len(kinds) else None) or "",
+        "latest_evidence_url": evidence.get("url"),
+        "latest_evidence_title": evidence.get("title"),
+        "latest_evidence_on": evidence.get("on"),
+    }
+
+
+_JSON = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+JSON_BATCH = 500  # list items dumped at a time
+
+
+def json_member(key: str, value: Any) -> bytes:
+    """`"key": value` as it stands inside the report's top-level object (indented for it)."""
+    text = orjson.dumps({key: value}, option=_JSON)
+    return text[2:-2]  # without the frame `{\n` … `\n}`
+
+
+def json_list_member(key: str, items: Iterable[Any]) -> Iterator[bytes]:
+    """`"key": [items]` inside the top-level object, `JSON_BATCH` items dumped at a time and
+    cut out of their frame, so they come out already indented for their place."""
+    head = b"  " + orjson.dumps(key) + b": ["
+    iterator, empty = iter(items), True
+    yield head
+    while group := list(islice(iterator, JSON_BATCH)):
+        text = orjson.dumps({key: group}, option=_JSON)
+        yield (b"\n" if empty else b",\n") + text[len(head) + 3 : -len(b"\n  ]\n}")]
+        empty = False
+    yield b"]" if empty else b"\n  ]"
 
 
 def report_json(report: Report) -> str:
-    return to_json(report.to_dict())
+    return b"".join(report_json_chunks(report)).decode()
+
+
+def report_json_chunks(report: Report) -> Iterator[bytes]:
+    """Everything the other formats show, for scripts: `json.dumps(…, indent=2)` of one object,
+    written member by member with the long lists streamed."""
+
+    def brief(goal: Goal, days: str, value: int) -> dict[str, Any]:
+        return {
+            "key": goal.key,
+            "title": goal.title,
+            "status": goal.status,
+            "deadline": goal.deadline,
+            days: value,
+        }
+
+    def goal_dict(line: GoalLine) -> dict[str, Any]:
+        item: dict[str, Any] = line.goal.to_dict()
+        item["previous_quarter_status"] = line.previous_status
+        item["latest_evidence"] = line.latest_evidence
+        return item
+
+    members: list[bytes | Iterator[bytes]] = [
+        json_member("as_of", report.as_of.isoformat()),
+        json_member("filters", report.filters),
+        json_member(
+            "period",
+            {
+                "label": report.period_label,
+                "start": report.period_start.isoformat(),
+                "end": report.as_of.isoformat(),
+            },
+        ),
+        json_member("previous_quarter_end", report.previous_end.isoformat()),
+        json_member("total", report.total),
+        json_member("previous_total", report.previous_total),
+        json_member("totals", report.totals),
+        json_member("previous_totals", report.previous_totals),
+        json_list_member(
+            "overdue", (brief(g, "days_overdue", report.days_late(g)) for g in report.overdue())
+        ),
+        json_member("due_soon_days", DUE_SOON_DAYS),
+        json_list_member(
+            "due_soon", (brief(g, "days_left", report.days_left(g)) for g in report.due_soon())
+        ),
+        json_list_member(
+            "upcoming", (brief(g, "days_left", report.days_left(g)) for g in report.upcoming())
+        ),
+        json_list_member("changes", (asdict(c) for c in report.changes())),
+        json_member("areas", report.areas),
+        json_member(
+            "status_by_quarter",
+            {"quarters": report.chart.quarters, "summary": report.chart.summary},
+        ),
+        json_list_member("goals", (goal_dict(line) for line in report.goal_lines())),
+    ]
+    yield b"{\n"
+    for i, member in enumerate(members):
+        if i:
+            yield b",\n"
+        if isinstance(member, bytes):
+            yield member
+        else:
+            yield from member
+    yield b"\n}\n"

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 
-from tracker.domain import FINAL_STATUSES, STATUSES, Goal
-from tracker.render.report import LABEL, change_text, filters_text, safe_url, signed, who
-from tracker.reports import DUE_SOON_DAYS, Report
+from tracker.domain import FINAL_STATUSES, STATUSES
+from tracker.render.report import LABEL, batched, change_text, filters_text, safe_url, signed, who
+from tracker.reports import DUE_SOON_DAYS, Change, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
 TIMELINE_GOALS = 12  # goals named per deadline on the timeline; the rest are counted
@@ -152,35 +153,47 @@ def chart_geometry(report: Report) -> dict[str, Any]:
 
 
 # --- the timeline of upcoming deadlines -----------------------------------------------------
-def timeline(report: Report) -> list[dict[str, Any]]:
+def timeline(report: Report) -> Iterator[dict[str, Any]]:
     """Open goals with a deadline on or after the as-of date, grouped by deadline (every goal is
-    in the table of all goals; a date with very many names the first TIMELINE_GOALS)."""
-    groups: dict[str, list[Goal]] = {}
-    for goal in report.upcoming:
-        assert goal.deadline is not None
-        groups.setdefault(goal.deadline, []).append(goal)
-    out = []
-    for deadline in sorted(groups):
+    in the table of all goals; a date with very many names the first TIMELINE_GOALS). The goals
+    come in deadline order, so each group is read whole before the next begins; only its first
+    TIMELINE_GOALS are kept."""
+    for deadline, goals in groupby(report.upcoming(), key=lambda g: g.deadline):
+        assert deadline is not None
+        group = goals  # read once: the first TIMELINE_GOALS kept, the rest counted
+        named = list(islice(group, TIMELINE_GOALS))
+        more = sum(1 for _ in group)
         days = (date.fromisoformat(deadline) - report.as_of).days
-        out.append(
-            {
-                "deadline": deadline,
-                "days": days,
-                "when": "due today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}",
-                "soon": days <= DUE_SOON_DAYS,
-                "count": len(groups[deadline]),
-                "goals": groups[deadline][:TIMELINE_GOALS],
-                "more": max(0, len(groups[deadline]) - TIMELINE_GOALS),
-            }
-        )
-    return out
+        yield {
+            "deadline": deadline,
+            "days": days,
+            "when": "due today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}",
+            "soon": days <= DUE_SOON_DAYS,
+            "count": len(named) + more,
+            "goals": named,
+            "more": more,
+        }
 
 
-def _evidence(report: Report, goal: Goal) -> dict[str, Any] | None:
-    item = report.latest_evidence.get(goal.id)
+def _evidence(item: dict[str, Any] | None) -> dict[str, Any] | None:
     if not item:
         return None
     return {**item, "href": safe_url(item["url"])}
+
+
+def _change(c: Change) -> dict[str, Any]:
+    return {
+        "on": c.on,
+        "key": c.key,
+        "title": c.title,
+        "kind": c.kind,
+        "text": change_text(c),
+        "href": safe_url(c.after) if c.kind == "evidence" else None,
+        "url": c.after if c.kind == "evidence" else None,
+        "link_text": (c.detail or c.after) if c.kind == "evidence" else None,
+        "note": c.note,
+        "who": who(c),
+    }
 
 
 def report_html(report: Report) -> str:
@@ -189,7 +202,8 @@ def report_html(report: Report) -> str:
 
 
 def report_html_chunks(report: Report) -> Iterator[str]:
-    """The report as the template produces it, piece by piece (never one string)."""
+    """The report as the template produces it, piece by piece (never one string), the goals
+    and changes read from the database as their rows are written."""
     as_of = report.as_of.isoformat()
     cards = [
         {
@@ -200,21 +214,6 @@ def report_html_chunks(report: Report) -> Iterator[str]:
             "color": COLORS[s],
         }
         for s in STATUSES
-    ]
-    changes = [
-        {
-            "on": c.on,
-            "key": c.key,
-            "title": c.title,
-            "kind": c.kind,
-            "text": change_text(c),
-            "href": safe_url(c.after) if c.kind == "evidence" else None,
-            "url": c.after if c.kind == "evidence" else None,
-            "link_text": (c.detail or c.after) if c.kind == "evidence" else None,
-            "note": c.note,
-            "who": who(c),
-        }
-        for c in report.changes
     ]
     shown = [s for s in STATUSES if any(row[s] for row in report.areas.values())]
     context = {
@@ -234,10 +233,14 @@ def report_html_chunks(report: Report) -> Iterator[str]:
         "chart_used": [
             s for s in STATUSES if any(report.chart.summary[q][s] for q in report.chart.quarters)
         ],
+        "overdue": report.overdue(),
+        "due_soon": report.due_soon(),
         "timeline": timeline(report),
-        "changes": changes,
+        "changes": (_change(c) for c in report.changes()),
         "area_statuses": shown,
-        "evidence": {g.id: _evidence(report, g) for g in report.goals},
+        "goal_lines": (
+            (line.goal, _evidence(line.latest_evidence)) for line in report.goal_lines()
+        ),
     }
-    chunks: Iterator[str] = _environment().get_template("report.html.j2").generate(**context)
-    return chunks
+    template = _environment().get_template("report.html.j2")
+    return batched(template.generate(**context))
