@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from sys import intern
@@ -219,6 +219,18 @@ def goals_as_of(
     )
     bound = as_of.isoformat()
     return [_goal(row, bound) for row in db.all(sql, params)]
+
+
+def iter_goals_as_of(
+    db: Database, *, as_of: date, filters: Filters | None = None, sort: str = "deadline"
+) -> Iterator[Goal]:
+    """goals_as_of one goal at a time, as the database cursor gives the rows."""
+    sql, params = goals_query(
+        as_of=as_of, filters=filters or Filters(), sort=sort, cached=_uses_cache(db, as_of)
+    )
+    bound = as_of.isoformat()
+    for row in db.stream(sql, params):
+        yield _goal(row, bound)
 
 
 def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:

@@ -45,6 +45,18 @@ def json_document_chunks(key: str, items: Iterable[Any], batch: int = 500) -> It
     yield b"]\n}\n" if empty else tail + b"\n"
 
 
+def json_list_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[bytes]:
+    """`to_json(list(items))` as UTF-8 in pieces, `batch` items at a time (as
+    json_document_chunks, for a document that is a list)."""
+    iterator, empty = iter(items), True
+    yield b"["
+    while group := list(islice(iterator, batch)):
+        text = orjson.dumps(group, option=_JSON_OPTIONS)
+        yield (b"" if empty else b",") + text[1:-2]
+        empty = False
+    yield b"]\n" if empty else b"\n]\n"
+
+
 def to_yaml(data: Any) -> str:
     """Block-style YAML, keys in their order, no anchors: an evidence link listed under its
     event and under the goal is written out twice, not as `&id001` / `*id001`."""
@@ -57,16 +69,28 @@ def to_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
-def goals_json(goals: Sequence[Goal]) -> str:
-    return to_json([g.to_dict() for g in goals])
+def goals_json(goals: Iterable[Goal]) -> str:
+    return b"".join(goals_json_chunks(goals)).decode()
+
+
+def goals_json_chunks(goals: Iterable[Goal], batch: int = 500) -> Iterator[bytes]:
+    """`list --format json` in pieces, as the goals come."""
+    return json_list_chunks((g.to_dict() for g in goals), batch)
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
     """CSV with every text cell neutralised against spreadsheet formulas."""
+    return "".join(csv_chunks(rows, fields))
+
+
+def csv_chunks(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], batch: int = 500
+) -> Iterator[str]:
+    """csv_text in pieces: the header, then `batch` rows at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         cells = []
         for name in fields:
             value = row.get(name)
@@ -78,11 +102,19 @@ def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
                 )
             cells.append(escape_cell(value))
         writer.writerow(cells)
-    return out.getvalue()
+        if count % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def goals_csv(goals: Sequence[Mapping[str, Any]]) -> str:
+def goals_csv(goals: Iterable[Mapping[str, Any]]) -> str:
     return csv_text(goals, CSV_FIELDS)
+
+
+def goals_csv_chunks(goals: Iterable[Mapping[str, Any]], batch: int = 500) -> Iterator[str]:
+    return csv_chunks(goals, CSV_FIELDS, batch)
 
 
 def deadline_cell(goal: Goal) -> str:
@@ -91,21 +123,33 @@ def deadline_cell(goal: Goal) -> str:
     return goal.deadline + (" !" if goal.overdue else "")
 
 
-def goals_markdown(goals: Sequence[Goal]) -> str:
-    headers = ("Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner")
-    rows = [
-        (
-            g.key,
-            g.title,
-            g.status,
-            (g.deadline or "") + (" (overdue)" if g.overdue else ""),
-            "" if g.progress is None else f"{g.progress}%",
-            g.area,
-            g.owner,
-        )
-        for g in goals
-    ]
-    return md_table(headers, rows, tight_rule=True)
+_MARKDOWN_HEADERS = ("Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner")
+
+
+def _markdown_row(g: Goal) -> tuple[object, ...]:
+    return (
+        g.key,
+        g.title,
+        g.status,
+        (g.deadline or "") + (" (overdue)" if g.overdue else ""),
+        "" if g.progress is None else f"{g.progress}%",
+        g.area,
+        g.owner,
+    )
+
+
+def goals_markdown(goals: Iterable[Goal]) -> str:
+    return md_table(_MARKDOWN_HEADERS, [_markdown_row(g) for g in goals], tight_rule=True)
+
+
+def goals_markdown_chunks(goals: Iterable[Goal], batch: int = 500) -> Iterator[str]:
+    """goals_markdown in pieces: md_table's header and rule, then `batch` rows at a time
+    (each piece is md_table's own text for those rows, less its header)."""
+    yield md_table(_MARKDOWN_HEADERS, [], tight_rule=True)
+    iterator = iter(goals)
+    while group := list(islice(iterator, batch)):
+        text = md_table(_MARKDOWN_HEADERS, [_markdown_row(g) for g in group], tight_rule=True)
+        yield text.split("\n", 2)[2]
 
 
 def goals_table(goals: Sequence[Goal], *, columns: int, color: bool) -> str:
