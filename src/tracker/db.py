@@ -121,12 +121,13 @@ class Database:
         return list(self.execute(sql, params).fetchall())
 
     def stream(
-        self, sql: str, params: Params = None, *, batch: int = STREAM_BATCH
+        self, sql: str, params: Params = None, *, batch: int | None = None
     ) -> Iterator[tuple[Any, ...]]:
         """The rows of a query as the cursor gives them, `batch` at a time: never the whole
         result in memory. On PostgreSQL a server-side cursor (the client cursor would fetch
         every row at once), inside the current transaction or a snapshot of its own; several
-        streams may be open at once on one connection."""
+        streams may be open at once on one connection (default batch: STREAM_BATCH)."""
+        batch = batch or STREAM_BATCH
         if self.dialect != "postgresql":
             cursor = self.raw.execute(sql, params if params is not None else ())
             try:

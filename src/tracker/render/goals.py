@@ -21,6 +21,8 @@ CSV_FIELDS = (*GOAL_READ, "overdue", "evidence")
 
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+# Items (goals, rows) rendered per piece by the *_chunks writers: one piece is in memory at a time.
+CHUNK_ITEMS = 500
 
 
 def to_json(data: Any) -> str:
@@ -30,10 +32,13 @@ def to_json(data: Any) -> str:
     return orjson.dumps(data, option=_JSON_OPTIONS).decode() + "\n"
 
 
-def json_document_chunks(key: str, items: Iterable[Any], batch: int = 500) -> Iterator[bytes]:
+def json_document_chunks(
+    key: str, items: Iterable[Any], batch: int | None = None
+) -> Iterator[bytes]:
     """`to_json({key: items})` as UTF-8 in pieces, `batch` items at a time, without building
     the whole document: each batch is dumped as `{key: batch}` and cut out of its frame, so
     the items come out already indented for their place."""
+    batch = batch or CHUNK_ITEMS
     head = b"{\n  " + orjson.dumps(key) + b": ["
     tail = b"\n  ]\n}"
     yield head
@@ -45,9 +50,10 @@ def json_document_chunks(key: str, items: Iterable[Any], batch: int = 500) -> It
     yield b"]\n}\n" if empty else tail + b"\n"
 
 
-def json_list_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[bytes]:
+def json_list_chunks(items: Iterable[Any], batch: int | None = None) -> Iterator[bytes]:
     """`to_json(list(items))` as UTF-8 in pieces, `batch` items at a time (as
     json_document_chunks, for a document that is a list)."""
+    batch = batch or CHUNK_ITEMS
     iterator, empty = iter(items), True
     yield b"["
     while group := list(islice(iterator, batch)):
@@ -73,7 +79,7 @@ def goals_json(goals: Iterable[Goal]) -> str:
     return b"".join(goals_json_chunks(goals)).decode()
 
 
-def goals_json_chunks(goals: Iterable[Goal], batch: int = 500) -> Iterator[bytes]:
+def goals_json_chunks(goals: Iterable[Goal], batch: int | None = None) -> Iterator[bytes]:
     """`list --format json` in pieces, as the goals come."""
     return json_list_chunks((g.to_dict() for g in goals), batch)
 
@@ -84,9 +90,10 @@ def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
 
 
 def csv_chunks(
-    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], batch: int = 500
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], batch: int | None = None
 ) -> Iterator[str]:
     """csv_text in pieces: the header, then `batch` rows at a time."""
+    batch = batch or CHUNK_ITEMS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
@@ -113,7 +120,7 @@ def goals_csv(goals: Iterable[Mapping[str, Any]]) -> str:
     return csv_text(goals, CSV_FIELDS)
 
 
-def goals_csv_chunks(goals: Iterable[Mapping[str, Any]], batch: int = 500) -> Iterator[str]:
+def goals_csv_chunks(goals: Iterable[Mapping[str, Any]], batch: int | None = None) -> Iterator[str]:
     return csv_chunks(goals, CSV_FIELDS, batch)
 
 
@@ -142,9 +149,10 @@ def goals_markdown(goals: Iterable[Goal]) -> str:
     return md_table(_MARKDOWN_HEADERS, [_markdown_row(g) for g in goals], tight_rule=True)
 
 
-def goals_markdown_chunks(goals: Iterable[Goal], batch: int = 500) -> Iterator[str]:
+def goals_markdown_chunks(goals: Iterable[Goal], batch: int | None = None) -> Iterator[str]:
     """goals_markdown in pieces: md_table's header and rule, then `batch` rows at a time
     (each piece is md_table's own text for those rows, less its header)."""
+    batch = batch or CHUNK_ITEMS
     yield md_table(_MARKDOWN_HEADERS, [], tight_rule=True)
     iterator = iter(goals)
     while group := list(islice(iterator, batch)):
