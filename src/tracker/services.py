@@ -365,21 +365,21 @@ def _histories(
             item = dict(zip(_EVENT_KEYS, row, strict=False))
             if with_ids:
                 item = {"id": row[_ID], **item}
-            links = by_event.get(row[_ID], no_evidence) if by_event else no_evidence
+            changes = row[_CHANGES]
+            if changes is not None:
+                item["changes"] = orjson.loads(changes) if changes else None
+            links = by_event.get(row[_ID], no_evidence)
+            item["evidence"] = links
             if row[_RETRACTED] is None:
-                retraction = None
                 if links:
-                    evidence.extend(links)
+                    evidence += links
+                item["retracted"] = None
             else:
-                retraction = {
+                item["retracted"] = {
                     "by": row[_RETRACTED],
                     "at": row[_RETRACTED + 1],
                     "note": row[_RETRACTED + 2],
                 }
-            changes = row[_CHANGES]
-            item["changes"] = orjson.loads(changes) if changes else None
-            item["evidence"] = links
-            item["retracted"] = retraction
             items.append(item)
         yield gid, items, evidence
 
