@@ -300,6 +300,11 @@ _EVENT_SQL = (
     f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
     "r.retracted_by, r.retracted_at, r.note FROM event e LEFT JOIN retraction r ON r.event_id = e.id"
 )
+# With no retraction in the database the join is skipped (a tenth of the events' reading).
+_EVENT_SQL_UNRETRACTED = (
+    f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
+    "NULL, NULL, NULL FROM event e"
+)
 _ID, _GOAL, _RETRACTED = len(EVENT.columns) - 2, len(EVENT.columns) - 1, len(EVENT.columns)
 _CHANGES = _EVENT_KEYS.index("changes")
 
@@ -324,9 +329,10 @@ def _histories(
     where, params = "", {}
     if goal_id is not None:
         where, params = " WHERE goal_id = :g", {"g": goal_id}
+    retractions = db.scalar("SELECT 1 FROM retraction LIMIT 1") is not None
     events = groupby(
         db.stream(
-            _EVENT_SQL
+            (_EVENT_SQL if retractions else _EVENT_SQL_UNRETRACTED)
             + where.replace("goal_id", "e.goal_id")
             + " ORDER BY e.goal_id, e.on_date, e.id",
             params,

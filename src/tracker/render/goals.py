@@ -22,7 +22,7 @@ CSV_FIELDS = (*GOAL_READ, "overdue", "evidence")
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 # Items (goals, rows) rendered per piece by the *_chunks writers: one piece is in memory at a time.
-CHUNK_ITEMS = 500
+CHUNK_ITEMS = 100
 
 
 def to_json(data: Any) -> str:
@@ -37,14 +37,15 @@ def json_document_chunks(
 ) -> Iterator[bytes]:
     """`to_json({key: items})` as UTF-8 in pieces, `batch` items at a time, without building
     the whole document: each batch is dumped as `{key: batch}` and cut out of its frame, so
-    the items come out already indented for their place."""
+    the items come out already indented for their place. The items' keys are text (an
+    interchange document's are): orjson refuses any other, where to_json would convert it."""
     batch = batch or CHUNK_ITEMS
     head = b"{\n  " + orjson.dumps(key) + b": ["
     tail = b"\n  ]\n}"
     yield head
     iterator, empty = iter(items), True
     while group := list(islice(iterator, batch)):
-        text = orjson.dumps({key: group}, option=_JSON_OPTIONS)
+        text = orjson.dumps({key: group}, option=orjson.OPT_INDENT_2)
         yield (b"\n" if empty else b",\n") + text[len(head) + 1 : -len(tail)]
         empty = False
     yield b"]\n}\n" if empty else tail + b"\n"
