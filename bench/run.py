@@ -567,7 +567,7 @@ class Harness:
                 self.taskcmd("task export", self.tw_base, "export"),
                 [self.floor("floor: sqlite3 + json.dumps(indent=2) export", "export", base),
                  self.floor("floor: sqlite3 JSON functions export, streamed", "export-json1", base)],
-                budget=2.0,
+                budget=1.0,
             ),
             Bench(
                 "help", "`tracker --help`",
