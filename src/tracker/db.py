@@ -9,6 +9,7 @@ psycopg they are rewritten to `%(name)s` once per statement text.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import random
 import re
@@ -23,7 +24,9 @@ from tracker.errors import DatabaseError, TrackerError
 DEFAULT_PATH = Path("db") / "tracker.db"
 BUSY_TIMEOUT_MS = 30_000
 WRITE_ATTEMPTS = 8
+STREAM_BATCH = 2000  # rows a PostgreSQL server-side cursor fetches at a time (Database.stream)
 T = TypeVar("T")
+_cursor_names = itertools.count(1)
 Params = Mapping[str, Any] | Sequence[Any] | None
 
 
@@ -116,6 +119,32 @@ class Database:
 
     def all(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         return list(self.execute(sql, params).fetchall())
+
+    def stream(
+        self, sql: str, params: Params = None, *, batch: int | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query as the cursor gives them: never the whole result in memory.
+        SQLite's cursor steps through the result row by row (iterated as it is: no Python
+        frame per row). On PostgreSQL a server-side cursor, `batch` rows (default
+        STREAM_BATCH) a fetch, inside the current transaction or a snapshot of its own (the
+        client cursor would fetch every row at once); several streams may be open at once."""
+        if self.dialect != "postgresql":
+            cursor: Iterator[tuple[Any, ...]] = self.raw.execute(
+                sql, params if params is not None else ()
+            )
+            return cursor
+        return self._server_cursor(sql, params, batch or STREAM_BATCH)
+
+    def _server_cursor(self, sql: str, params: Params, batch: int) -> Iterator[tuple[Any, ...]]:
+        if not self._in_tx:
+            with self.snapshot():
+                yield from self._server_cursor(sql, params, batch)
+            return
+        with self.raw.cursor(name=f"tracker_stream_{next(_cursor_names)}") as cursor:
+            cursor.itersize = batch
+            cursor.execute(_pyformat(sql), params if params is not None else {})
+            while rows := cursor.fetchmany(batch):
+                yield from rows
 
     def one(self, sql: str, params: Params = None) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.execute(sql, params).fetchone()

@@ -222,6 +222,18 @@ def goals_as_of(
     return [_goal(row, bound) for row in db.all(sql, params)]
 
 
+def iter_goals_as_of(
+    db: Database, *, as_of: date, filters: Filters | None = None, sort: str = "deadline"
+) -> Iterator[Goal]:
+    """goals_as_of one goal at a time, as the database cursor gives the rows."""
+    sql, params = goals_query(
+        as_of=as_of, filters=filters or Filters(), sort=sort, cached=_uses_cache(db, as_of)
+    )
+    bound = as_of.isoformat()
+    for row in db.stream(sql, params):
+        yield _goal(row, bound)
+
+
 def states_on(db: Database, *, on: date) -> dict[int, tuple[str, str | None]]:
     """goal id → (status, deadline) on a day, for every goal that existed then."""
     params = {"as_of": on.isoformat()}

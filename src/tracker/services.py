@@ -6,13 +6,15 @@ transaction that either lands whole or changes nothing.
 
 from __future__ import annotations
 
-import json
 import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
+
+import orjson
 
 from tracker import history, store
 from tracker.db import Database
@@ -22,17 +24,17 @@ from tracker.domain import (
     EvidenceIn,
     Goal,
     clean_text,
-    is_overdue,
     normalize_kind,
     normalize_status,
     normalize_tags,
+    overdue_before,
     shorten,
     validate_key,
     validate_progress,
     validate_url,
 )
 from tracker.errors import BadInputError, ConflictError, NotFoundError, TrackerError
-from tracker.schema import EVENT, EVENT_STATE, GOAL_FIELDS
+from tracker.schema import EVENT, EVENT_STATE, GOAL_FIELDS, GOAL_READ
 
 EDITABLE_FIELDS = GOAL_FIELDS
 _EVENT_KEYS = ("on", *EVENT.columns[3:])  # an event in the interchange format: on_date is `on`
@@ -285,56 +287,121 @@ def list_goals(
     return history.goals_as_of(db, as_of=as_of, filters=filters, sort=sort)
 
 
+def iter_goals(
+    db: Database, *, as_of: date, filters: history.Filters | None = None, sort: str = "deadline"
+) -> Iterator[Goal]:
+    """list_goals one goal at a time, from the database cursor (memory flat in the count)."""
+    return history.iter_goals_as_of(db, as_of=as_of, filters=filters, sort=sort)
+
+
+# The event's columns from on_date on (named as the interchange format names them: on_date is
+# `on`), then its id and goal id, then its retraction (NULLs when it stands).
+_EVENT_SQL = (
+    f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
+    "r.retracted_by, r.retracted_at, r.note FROM event e LEFT JOIN retraction r ON r.event_id = e.id"
+)
+# With no retraction in the database the join is skipped (a tenth of the events' reading).
+_EVENT_SQL_UNRETRACTED = (
+    f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
+    "NULL, NULL, NULL FROM event e"
+)
+_ID, _GOAL, _RETRACTED = len(EVENT.columns) - 2, len(EVENT.columns) - 1, len(EVENT.columns)
+_CHANGES = _EVENT_KEYS.index("changes")
+
+
+def iter_histories(
+    db: Database, goal_id: int | None = None, *, with_ids: bool = False
+) -> Iterator[tuple[int, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(goal id, events, evidence) of every goal with events (or of `goal_id`), in goal id
+    order: events in date order, each with its evidence and `retracted` ({by, at, note} or
+    None); evidence of the goal's live events in the order of those events. Two ordered
+    scans (events, evidence) merged goal by goal: memory holds one goal's history at a time.
+    `with_ids` puts each event's id first."""
+    # The two streams must share one transaction (on PostgreSQL a server-side cursor lives
+    # only as long as the transaction that declared it).
+    with db.snapshot():
+        yield from _histories(db, goal_id, with_ids)
+
+
+def _histories(
+    db: Database, goal_id: int | None, with_ids: bool
+) -> Iterator[tuple[int, list[dict[str, Any]], list[dict[str, Any]]]]:
+    where, params = "", {}
+    if goal_id is not None:
+        where, params = " WHERE goal_id = :g", {"g": goal_id}
+    retractions = db.scalar("SELECT 1 FROM retraction LIMIT 1") is not None
+    events = groupby(
+        db.stream(
+            (_EVENT_SQL if retractions else _EVENT_SQL_UNRETRACTED)
+            + where.replace("goal_id", "e.goal_id")
+            + " ORDER BY e.goal_id, e.on_date, e.id",
+            params,
+        ),
+        itemgetter(_GOAL),
+    )
+    evidence_groups = groupby(
+        db.stream(
+            f"SELECT goal_id, event_id, url, title, published, kind FROM evidence{where} "
+            "ORDER BY goal_id, id",
+            params,
+        ),
+        itemgetter(0),
+    )
+    pending = next(evidence_groups, None)
+    no_evidence: list[dict[str, Any]] = []
+    for gid, rows in events:
+        by_event: dict[int, list[dict[str, Any]]] = {}
+        while pending is not None and pending[0] < gid:
+            pending = next(evidence_groups, None)
+        if pending is not None and pending[0] == gid:
+            for _, event_id, url, title, published, kind in pending[1]:
+                link = {"url": url, "title": title, "published": published, "kind": kind}
+                if event_id in by_event:
+                    by_event[event_id].append(link)
+                else:
+                    by_event[event_id] = [link]
+            pending = next(evidence_groups, None)
+        items: list[dict[str, Any]] = []
+        # A goal's evidence in the order of the events that added it (as `events` lists
+        # them), not of recording: an import replays events by date, so only this order
+        # survives a round trip.
+        evidence: list[dict[str, Any]] = []
+        for row in rows:
+            # zip stops at the names: the dict is built in C, by name (bench/README.md).
+            item = dict(zip(_EVENT_KEYS, row, strict=False))
+            if with_ids:
+                item = {"id": row[_ID], **item}
+            changes = row[_CHANGES]
+            if changes is not None:
+                item["changes"] = orjson.loads(changes) if changes else None
+            links = by_event.get(row[_ID], no_evidence)
+            item["evidence"] = links
+            if row[_RETRACTED] is None:
+                if links:
+                    evidence += links
+                item["retracted"] = None
+            else:
+                item["retracted"] = {
+                    "by": row[_RETRACTED],
+                    "at": row[_RETRACTED + 1],
+                    "note": row[_RETRACTED + 2],
+                }
+            items.append(item)
+        yield gid, items, evidence
+
+
 def events_and_evidence(
     db: Database, goal_ids: Sequence[int] | None = None, *, with_ids: bool = False
 ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
-    """Events (in date order, each with its evidence and `retracted`: {by, at, note} or None)
-    and the evidence of each goal's live events, in three queries; `with_ids` puts each
-    event's id first."""
-    where, params = "", {}
-    if goal_ids is not None and len(goal_ids) == 1:
-        where, params = " WHERE goal_id = :g", {"g": goal_ids[0]}
-    retracted = {
-        event_id: {"by": by, "at": at, "note": note}
-        for event_id, by, at, note in db.all(
-            "SELECT r.event_id, r.retracted_by, r.retracted_at, r.note FROM retraction r"
-            + (" JOIN event e ON e.id = r.event_id WHERE e.goal_id = :g" if where else ""),
-            params,
-        )
-    }
-    evidence_by_event: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for event_id, url, title, published, kind in db.all(
-        f"SELECT event_id, url, title, published, kind FROM evidence{where} ORDER BY id", params
-    ):
-        evidence_by_event[event_id].append(
-            {"url": url, "title": title, "published": published, "kind": kind}
-        )
-    events: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    # A goal's evidence in the order of the events that added it (as `events` lists them), not
-    # of recording: an import replays events by date, so only this order survives a round trip.
-    evidence_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    no_evidence: list[dict[str, Any]] = []
-    # The event's columns from on_date on, named as the interchange format names them (`on`),
-    # then id and goal_id: zip stops at the names, so the dict is built in C, by name.
-    shown = EVENT.columns[2:]
-    for row in db.all(
-        f"SELECT {', '.join(shown)}, id, goal_id FROM event{where} ORDER BY goal_id, on_date, id",
-        params,
-    ):
-        item = dict(zip(_EVENT_KEYS, row, strict=False))
-        if with_ids:
-            item = {"id": row[-2], **item}
-        goal_id = row[-1]
-        evidence = evidence_by_event.get(row[-2], no_evidence)
-        retraction = retracted.get(row[-2]) if retracted else None
-        if evidence and retraction is None:
-            evidence_by_goal[goal_id].extend(evidence)
-        changes = item["changes"]
-        item["changes"] = json.loads(changes) if changes else None
-        item["evidence"] = evidence
-        item["retracted"] = retraction
-        events[goal_id].append(item)
-    return events, evidence_by_goal
+    """iter_histories gathered by goal id (of one goal when `goal_ids` holds one id)."""
+    one = goal_ids[0] if goal_ids is not None and len(goal_ids) == 1 else None
+    events: dict[int, list[dict[str, Any]]] = {}
+    evidence: dict[int, list[dict[str, Any]]] = {}
+    for gid, items, links in iter_histories(db, one, with_ids=with_ids):
+        events[gid] = items
+        if links:
+            evidence[gid] = links
+    return events, evidence
 
 
 def goal_detail(db: Database, *, ref: str, as_of: date) -> dict[str, Any]:
@@ -357,38 +424,73 @@ def goal_detail(db: Database, *, ref: str, as_of: date) -> dict[str, Any]:
         )
         goals[0].status = None
         goals[0].overdue = False
-    events, evidence = events_and_evidence(db, [goal_id], with_ids=True)
     detail = goals[0].to_dict()
-    detail["events"] = events.get(goal_id, [])
-    detail["evidence"] = evidence.get(goal_id, [])
+    detail["events"], detail["evidence"] = [], []
+    for _, items, links in iter_histories(db, goal_id, with_ids=True):
+        detail["events"], detail["evidence"] = items, links
     return detail
 
 
-def export_goals(
-    db: Database,
-    *,
-    as_of: date,
-    filters: history.Filters | None = None,
-    on_progress: Callable[[str, int, int], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Every goal (or those matching filters) with events and evidence: the interchange document.
-    `on_progress(stage, done, total)` hears of its three reading steps."""
-    step = on_progress or (lambda stage, done, total: None)
-    step("reading", 0, 3)
-    goals = history.goals_as_of(
-        db, as_of=max(as_of, latest_event_date(db)), filters=filters, sort="id"
+def _export_query(
+    db: Database, as_of: date, filters: history.Filters | None
+) -> tuple[str, dict[str, Any]]:
+    # Every event is in the past of the latest one: the goal rows' cached state is the state.
+    return history.goals_query(
+        as_of=max(as_of, latest_event_date(db)),
+        filters=filters or history.Filters(),
+        sort="id",
+        cached=True,
     )
-    step("reading", 1, 3)
-    events, evidence = events_and_evidence(db)
-    step("reading", 2, 3)
-    out = []
-    for goal in goals:
-        item = goal.to_dict()
-        item["overdue"] = is_overdue(goal.deadline, goal.status, as_of)
-        item["events"] = events.get(goal.id, [])
-        item["evidence"] = evidence.get(goal.id, [])
-        out.append(item)
-    return out
+
+
+def count_export(db: Database, *, as_of: date, filters: history.Filters | None = None) -> int:
+    """How many goals export_goals gives."""
+    sql, params = _export_query(db, as_of, filters)
+    return int(db.scalar(f"SELECT count(*) FROM ({sql}) n", params))
+
+
+def iter_export(
+    db: Database, *, as_of: date, filters: history.Filters | None = None
+) -> Iterator[dict[str, Any]]:
+    """export_goals one goal at a time: the goals cursor (in id order) merged with the
+    ordered scans of events and evidence, so memory holds one goal, not the document."""
+    with db.snapshot():  # one transaction for the three cursors (see iter_histories)
+        yield from _export(db, as_of, filters)
+
+
+def _export(db: Database, as_of: date, filters: history.Filters | None) -> Iterator[dict[str, Any]]:
+    sql, params = _export_query(db, as_of, filters)
+    bound = as_of.isoformat()
+    histories = iter_histories(db)
+    pending = next(histories, None)
+    no_items: list[dict[str, Any]] = []
+    tags_at, deadline_at, status_at = (
+        GOAL_READ.index("tags"),
+        GOAL_READ.index("deadline"),
+        GOAL_READ.index("status"),
+    )
+    for row in db.stream(sql, params):
+        item = dict(zip(GOAL_READ, row, strict=True))
+        tags = row[tags_at]
+        item["tags"] = orjson.loads(tags) if tags and tags != "[]" else []
+        item["overdue"] = overdue_before(row[deadline_at], row[status_at], bound)
+        gid = row[0]
+        while pending is not None and pending[0] < gid:
+            pending = next(histories, None)
+        if pending is not None and pending[0] == gid:
+            item["events"], item["evidence"] = pending[1], pending[2]
+            pending = next(histories, None)
+        else:
+            item["events"], item["evidence"] = no_items, no_items
+        yield item
+
+
+def export_goals(
+    db: Database, *, as_of: date, filters: history.Filters | None = None
+) -> list[dict[str, Any]]:
+    """Every goal (or those matching filters) with events and evidence: the interchange
+    document's items (iter_export gives them one at a time)."""
+    return list(iter_export(db, as_of=as_of, filters=filters))
 
 
 def latest_event_date(db: Database) -> date:

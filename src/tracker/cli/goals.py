@@ -324,22 +324,26 @@ def list_goals(
         search=search,
     )
     day = common.parse_day(as_of, "--as-of") or common.today()
+    order = check_sort(sort)
+    if fmt != "table":  # rows go from the cursor to stdout; the table lays out all at once
+        with common.require_db() as db, db.snapshot():
+            rows = services.iter_goals(db, as_of=day, filters=filters, sort=order)
+            if fmt == "json":
+                common.emit_chunks(render.goals_json_chunks(rows))
+            elif fmt == "csv":
+                common.emit_chunks(render.goals_csv_chunks(g.to_dict() for g in rows))
+            else:
+                common.emit_chunks(render.goals_markdown_chunks(rows))
+        return
     with common.require_db() as db:
-        goals = services.list_goals(db, as_of=day, filters=filters, sort=check_sort(sort))
-    if fmt == "json":
-        common.emit(render.goals_json(goals))
-    elif fmt == "csv":
-        common.emit(render.goals_csv([g.to_dict() for g in goals]))
-    elif fmt == "markdown":
-        common.emit(render.goals_markdown(goals))
-    else:
-        from tracker.render.text import color_enabled, terminal_columns
+        goals = services.list_goals(db, as_of=day, filters=filters, sort=order)
+    from tracker.render.text import color_enabled, terminal_columns
 
-        common.emit(
-            render.goals_table(
-                goals, columns=terminal_columns(), color=color_enabled(common.stdout_is_tty())
-            )
+    common.emit(
+        render.goals_table(
+            goals, columns=terminal_columns(), color=color_enabled(common.stdout_is_tty())
         )
+    )
 
 
 def show(

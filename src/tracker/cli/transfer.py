@@ -142,32 +142,39 @@ def export_goals(
         raise BadInputError(
             f"{', '.join(used)}: only with --format ics (the other formats export every goal's full history)"
         )
+    to_file = output is not None and str(output) != "-"
+    # Goals stream from the database cursors to the writer, so the reading happens while the
+    # output is written: inside the snapshot. A terminal on stdout gets no bar (it would be
+    # drawn into the document); a file gets one counting the goals written.
+    with common.require_db() as db, db.snapshot():
+        today = common.today()
+        goals = services.iter_export(db, as_of=today, filters=filters)
+        if not to_file:
+            common.write_output_chunks(_export_chunks(fmt, goals), output)
+            return
+        with progress(label="export") as bar:
+            total = services.count_export(db, as_of=today, filters=filters)
+            bar.step("writing", 0, total)
+            common.write_output_chunks(_export_chunks(fmt, _counted(goals, bar, total)), output)
+
+
+def _export_chunks(fmt: str, goals: Iterable[dict[str, Any]]) -> Iterable[str | bytes]:
     from tracker.render import goals as render
 
-    to_file = output is not None and str(output) != "-"
-    with progress(label="export") as bar:
-        with common.require_db() as db, db.snapshot():
-            goals = services.export_goals(
-                db, as_of=common.today(), filters=filters, on_progress=bar.step
-            )
-        bar.step("writing", 0, len(goals))
-        if fmt == "csv":
-            chunks: Iterable[str | bytes] = (render.goals_csv(goals),)
-        elif fmt == "yaml":
-            chunks = (render.to_yaml({"goals": goals}),)
-        else:
-            chunks = render.json_document_chunks("goals", _counted(goals, bar))
-        if to_file:  # JSON is rendered while it is written: part of the work the bar shows
-            common.write_output_chunks(chunks, output)
-    if not to_file:  # a terminal on stdout gets the document once the bar is gone
-        common.write_output_chunks(chunks, output)
+    if fmt == "csv":
+        return render.goals_csv_chunks(goals)
+    if fmt == "yaml":  # exempt from streaming: PyYAML lays out the whole document
+        return (render.to_yaml({"goals": list(goals)}),)
+    return render.json_document_chunks("goals", goals)
 
 
-def _counted(goals: list[dict[str, Any]], bar: Progress) -> Iterator[dict[str, Any]]:
+def _counted(
+    goals: Iterable[dict[str, Any]], bar: Progress, total: int
+) -> Iterator[dict[str, Any]]:
     for done, goal in enumerate(goals, 1):
         yield goal
-        if done % 100 == 0 or done == len(goals):
-            bar.step("writing", done, len(goals))
+        if done % 100 == 0 or done == total:
+            bar.step("writing", done, total)
 
 
 def _export_ics(filters: Filters, as_of: date, output: Path | None) -> None:

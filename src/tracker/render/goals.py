@@ -21,6 +21,8 @@ CSV_FIELDS = (*GOAL_READ, "overdue", "evidence")
 
 
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+# Items (goals, rows) rendered per piece by the *_chunks writers: one piece is in memory at a time.
+CHUNK_ITEMS = 100
 
 
 def to_json(data: Any) -> str:
@@ -30,19 +32,36 @@ def to_json(data: Any) -> str:
     return orjson.dumps(data, option=_JSON_OPTIONS).decode() + "\n"
 
 
-def json_document_chunks(key: str, items: Iterable[Any], batch: int = 500) -> Iterator[bytes]:
+def json_document_chunks(
+    key: str, items: Iterable[Any], batch: int | None = None
+) -> Iterator[bytes]:
     """`to_json({key: items})` as UTF-8 in pieces, `batch` items at a time, without building
     the whole document: each batch is dumped as `{key: batch}` and cut out of its frame, so
-    the items come out already indented for their place."""
+    the items come out already indented for their place. The items' keys are text (an
+    interchange document's are): orjson refuses any other, where to_json would convert it."""
+    batch = batch or CHUNK_ITEMS
     head = b"{\n  " + orjson.dumps(key) + b": ["
     tail = b"\n  ]\n}"
     yield head
     iterator, empty = iter(items), True
     while group := list(islice(iterator, batch)):
-        text = orjson.dumps({key: group}, option=_JSON_OPTIONS)
+        text = orjson.dumps({key: group}, option=orjson.OPT_INDENT_2)
         yield (b"\n" if empty else b",\n") + text[len(head) + 1 : -len(tail)]
         empty = False
     yield b"]\n}\n" if empty else tail + b"\n"
+
+
+def json_list_chunks(items: Iterable[Any], batch: int | None = None) -> Iterator[bytes]:
+    """`to_json(list(items))` as UTF-8 in pieces, `batch` items at a time (as
+    json_document_chunks, for a document that is a list)."""
+    batch = batch or CHUNK_ITEMS
+    iterator, empty = iter(items), True
+    yield b"["
+    while group := list(islice(iterator, batch)):
+        text = orjson.dumps(group, option=_JSON_OPTIONS)
+        yield (b"" if empty else b",") + text[1:-2]
+        empty = False
+    yield b"]\n" if empty else b"\n]\n"
 
 
 def to_yaml(data: Any) -> str:
@@ -57,16 +76,29 @@ def to_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
-def goals_json(goals: Sequence[Goal]) -> str:
-    return to_json([g.to_dict() for g in goals])
+def goals_json(goals: Iterable[Goal]) -> str:
+    return b"".join(goals_json_chunks(goals)).decode()
+
+
+def goals_json_chunks(goals: Iterable[Goal], batch: int | None = None) -> Iterator[bytes]:
+    """`list --format json` in pieces, as the goals come."""
+    return json_list_chunks((g.to_dict() for g in goals), batch)
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
     """CSV with every text cell neutralised against spreadsheet formulas."""
+    return "".join(csv_chunks(rows, fields))
+
+
+def csv_chunks(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], batch: int | None = None
+) -> Iterator[str]:
+    """csv_text in pieces: the header, then `batch` rows at a time."""
+    batch = batch or CHUNK_ITEMS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         cells = []
         for name in fields:
             value = row.get(name)
@@ -78,11 +110,19 @@ def csv_text(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> str:
                 )
             cells.append(escape_cell(value))
         writer.writerow(cells)
-    return out.getvalue()
+        if count % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def goals_csv(goals: Sequence[Mapping[str, Any]]) -> str:
+def goals_csv(goals: Iterable[Mapping[str, Any]]) -> str:
     return csv_text(goals, CSV_FIELDS)
+
+
+def goals_csv_chunks(goals: Iterable[Mapping[str, Any]], batch: int | None = None) -> Iterator[str]:
+    return csv_chunks(goals, CSV_FIELDS, batch)
 
 
 def deadline_cell(goal: Goal) -> str:
@@ -91,21 +131,34 @@ def deadline_cell(goal: Goal) -> str:
     return goal.deadline + (" !" if goal.overdue else "")
 
 
-def goals_markdown(goals: Sequence[Goal]) -> str:
-    headers = ("Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner")
-    rows = [
-        (
-            g.key,
-            g.title,
-            g.status,
-            (g.deadline or "") + (" (overdue)" if g.overdue else ""),
-            "" if g.progress is None else f"{g.progress}%",
-            g.area,
-            g.owner,
-        )
-        for g in goals
-    ]
-    return md_table(headers, rows, tight_rule=True)
+_MARKDOWN_HEADERS = ("Key", "Title", "Status", "Deadline", "Progress", "Area", "Owner")
+
+
+def _markdown_row(g: Goal) -> tuple[object, ...]:
+    return (
+        g.key,
+        g.title,
+        g.status,
+        (g.deadline or "") + (" (overdue)" if g.overdue else ""),
+        "" if g.progress is None else f"{g.progress}%",
+        g.area,
+        g.owner,
+    )
+
+
+def goals_markdown(goals: Iterable[Goal]) -> str:
+    return md_table(_MARKDOWN_HEADERS, [_markdown_row(g) for g in goals], tight_rule=True)
+
+
+def goals_markdown_chunks(goals: Iterable[Goal], batch: int | None = None) -> Iterator[str]:
+    """goals_markdown in pieces: md_table's header and rule, then `batch` rows at a time
+    (each piece is md_table's own text for those rows, less its header)."""
+    batch = batch or CHUNK_ITEMS
+    yield md_table(_MARKDOWN_HEADERS, [], tight_rule=True)
+    iterator = iter(goals)
+    while group := list(islice(iterator, batch)):
+        text = md_table(_MARKDOWN_HEADERS, [_markdown_row(g) for g in group], tight_rule=True)
+        yield text.split("\n", 2)[2]
 
 
 def goals_table(goals: Sequence[Goal], *, columns: int, color: bool) -> str:
