@@ -215,3 +215,19 @@ def test_a_byte_that_is_not_utf8_late_in_the_file_is_named(
     path = write_file(tmp_path / "latin.json", data)
     assert_one_line_error(cli("import", str(path)), 2, "not UTF-8", want)
     assert export_snapshot(cli)["goals"] == []
+
+
+@pytest.mark.slow
+def test_a_file_of_more_than_one_batch_as_a_real_process(tracker_proc: Any, tmp_path: Path) -> None:
+    """The installed command, default batch size: a broken last goal writes nothing; the
+    fixed file imports every goal, and a second run finds them all unchanged."""
+    n = importing.BATCH + 50
+    goals = [goal(i) for i in range(n)]
+    broken = write_doc(tmp_path / "broken.json", [*goals, {"key": "z", "title": ""}])
+    assert_one_line_error(tracker_proc("import", str(broken)), 2, f"goal {n + 1} (z)")
+    assert json.loads(ok(tracker_proc("export")).stdout)["goals"] == []
+    path = write_doc(tmp_path / "goals.json", goals)
+    first = ok(tracker_proc("import", str(path), timeout=600))
+    assert f"imported {n} new, 0 updated, 0 unchanged goals ({3 * n} events" in first.stderr
+    second = ok(tracker_proc("import", str(path), timeout=600))
+    assert f"imported 0 new, 0 updated, {n} unchanged goals" in second.stderr
