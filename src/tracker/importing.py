@@ -175,7 +175,9 @@ def _json_items(source: Source) -> Iterator[Any]:
                     if value in seen:
                         raise _DuplicateField(f"field {shorten(value)} appears twice in one object")
                     seen.add(value)
-                    kind, first = next(events)
+                    kind, first = next(events, ("end", None))
+                    if kind == "end":
+                        raise _Ended
                     if value == "goals" and kind == "start_array":
                         found = True
                         yield from _array_items(events)
@@ -190,7 +192,7 @@ def _json_items(source: Source) -> Iterator[Any]:
                 pass
         except _DuplicateField as exc:
             raise BadInputError(f"{path}: not valid JSON: {exc}") from None
-        except (ijson.JSONError, StopIteration) as exc:
+        except (ijson.JSONError, _Ended) as exc:
             raise BadInputError(f"{path}: not valid JSON: {_json_problem(source, exc)}") from None
 
 
@@ -239,7 +241,7 @@ def _build(kind: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
         if kind == "start_map" or kind == "start_array":
             stack.append(new)
             keys.append(None)
-    raise StopIteration  # the parser ended inside the value
+    raise _Ended  # the parser stopped inside the value
 
 
 def _json_problem(source: Source, exc: Exception) -> str:
@@ -296,6 +298,11 @@ def _csv_item(row: dict[str | Any, Any]) -> dict[str, Any]:
 
 class _DuplicateField(ValueError):
     pass
+
+
+class _Ended(ValueError):
+    """The events stopped inside a value (a plain exception: StopIteration would not pass
+    through the generators that read them)."""
 
 
 @functools.cache
