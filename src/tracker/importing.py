@@ -1,5 +1,11 @@
 """Import documents (JSON, YAML, CSV): read, validate every row, then write all or nothing.
 
+JSON and CSV are read as a stream (ijson's events, the csv module's rows), a goal at a time:
+the checked goals wait in a temporary file until the whole file is known to be good, then
+are written a batch at a time in one transaction. Memory holds a batch and the keys seen,
+not the document. YAML is parsed whole (PyYAML has no incremental loader that keeps its
+duplicate-key check).
+
 A goal is identified by its key. A goal without `events` becomes one initial event (or, when
 it exists already, one event recording whatever differs); a goal with `events` is replayed,
 and events already stored (same date and content) are not added again — so importing the same
@@ -10,11 +16,12 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
+import pickle
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -42,71 +49,260 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 # --- reading files --------------------------------------------------------------------------
-def read_document(path: Path, fmt: str | None = None) -> tuple[list[Any], list[str]]:
-    """The goal items of a file, and a label per item (its line or index) for error messages."""
+_CHUNK = 1 << 20
+# A file up to this size that does not parse is parsed again whole by the json module, whose
+# messages give a line and a column (the streaming parser only says what went wrong).
+_REPARSE_BYTES = 16 << 20
+
+
+@dataclass(frozen=True)
+class Source:
+    """A checked import file: UTF-8 (its BOM skipped at `start`), no NUL, a known format."""
+
+    path: Path
+    fmt: str
+    start: int
+    size: int
+
+
+def open_document(path: Path, fmt: str | None = None) -> Source:
+    """Check a file without holding it: readable, UTF-8 throughout (one pass in chunks), no
+    NUL bytes, and its format (from `fmt`, else the name, else the first character)."""
+    head = b""
+    offset = start = 0
+    carry = b""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                if offset == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+                    start = 3
+                data = carry + chunk
+                base = offset - len(carry)
+                offset += len(chunk)
+                try:
+                    data.decode("utf-8")
+                    carry = b""
+                except UnicodeDecodeError as exc:
+                    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
+                        raise _NotUtf8(base + exc.start) from None
+                    carry = data[exc.start :]  # a character cut by the chunk's end
+                    data = data[: exc.start]
+                if b"\x00" in data:
+                    raise BadInputError(f"{path}: contains NUL bytes; not a text document")
+                if not head:  # the first characters that are not space (or the BOM)
+                    head = data.lstrip(b" \t\r\n\xef\xbb\xbf")[:16]
+            if carry:
+                raise _NotUtf8(offset - len(carry))
     except FileNotFoundError:
         raise BadInputError(f"import file {path} does not exist") from None
     except IsADirectoryError:
         raise BadInputError(f"import file {path} is a directory") from None
+    except _NotUtf8 as exc:
+        raise BadInputError(
+            f"{path}: not UTF-8 text (byte {exc.at}): save the file as UTF-8 and try again"
+        ) from None
     except OSError as exc:
         raise BadInputError(f"cannot read import file {path}: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInputError(
-            f"{path}: not UTF-8 text (byte {exc.start}): save the file as UTF-8 and try again"
-        ) from None
-    if "\x00" in text:
-        raise BadInputError(f"{path}: contains NUL bytes; not a text document")
-    fmt = (fmt or guess_format(path, text)).lower()
+    fmt = (fmt or guess_format(path, head.decode("utf-8", "replace"))).lower()
     if fmt not in FORMATS:
         raise BadInputError(f"unknown import format '{fmt}': use one of {', '.join(FORMATS)}")
-    if fmt == "csv":
-        return read_csv(text, path)
-    if fmt == "json":
-        try:
-            doc = json.loads(text, object_pairs_hook=_unique_pairs)
-        except _DuplicateField as exc:
-            raise BadInputError(f"{path}: not valid JSON: {exc}") from None
-        except json.JSONDecodeError as exc:
-            raise BadInputError(
-                f"{path}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
-        except RecursionError:
-            raise BadInputError(f"{path}: not valid JSON: nested too deeply") from None
-    else:
-        import yaml
+    return Source(path, fmt, start, offset)
 
-        try:
-            doc = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-            problem = getattr(exc, "problem", None) or "cannot parse"
-            raise BadInputError(f"{path}: not valid YAML: {where}{problem}") from None
-        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            # explicit tags the safe loader cannot build, e.g. `!!timestamp 2026-02-30`
-            raise BadInputError(f"{path}: not valid YAML: {exc or type(exc).__name__}") from None
+
+class _NotUtf8(Exception):
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+
+def read_items(source: Source) -> Iterator[tuple[Any, str]]:
+    """The goal items of a checked file one at a time, each with a label (its line or index)
+    for error messages. JSON and CSV are read incrementally; YAML is parsed whole."""
+    if source.fmt == "csv":
+        yield from _csv_items(source)
+    elif source.fmt == "json":
+        for i, item in enumerate(_json_items(source)):
+            yield item, f"goal {i + 1}"
+    else:
+        for i, item in enumerate(_yaml_items(source)):
+            yield item, f"goal {i + 1}"
+
+
+def _not_a_document(path: Path) -> BadInputError:
+    return BadInputError(f'{path}: expected a document {{"goals": [...]}} or a list of goals')
+
+
+def _yaml_items(source: Source) -> list[Any]:
+    import yaml
+
+    path = source.path
+    text = path.read_bytes().decode("utf-8-sig")
+    try:
+        doc = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "cannot parse"
+        raise BadInputError(f"{path}: not valid YAML: {where}{problem}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # explicit tags the safe loader cannot build, e.g. `!!timestamp 2026-02-30`
+        raise BadInputError(f"{path}: not valid YAML: {exc or type(exc).__name__}") from None
     goals = doc.get("goals") if isinstance(doc, dict) else doc
     if not isinstance(goals, list):
-        raise BadInputError(f'{path}: expected a document {{"goals": [...]}} or a list of goals')
-    return goals, [f"goal {i + 1}" for i in range(len(goals))]
+        raise _not_a_document(path)
+    return goals
+
+
+def _json_items(source: Source) -> Iterator[Any]:
+    """The items of `{"goals": [...]}` or `[...]`, each built from the parser's events as it
+    ends; a field twice in any object (the document's own included) is an error."""
+    import ijson
+
+    path = source.path
+    with path.open("rb") as fh:
+        fh.seek(source.start)
+        # Decimal for non-integers (floats would refuse 1e400, which json reads as inf)
+        events = ijson.basic_parse(fh, use_float=False)
+        try:
+            kind, value = next(events, ("end", None))
+            if kind == "start_array":
+                yield from _array_items(events)
+            elif kind == "start_map":
+                found = False
+                seen: set[str] = set()
+                for kind, value in events:
+                    if kind == "end_map":
+                        break
+                    if value in seen:
+                        raise _DuplicateField(f"field {shorten(value)} appears twice in one object")
+                    seen.add(value)
+                    kind, first = next(events, ("end", None))
+                    if kind == "end":
+                        raise _Ended
+                    if value == "goals" and kind == "start_array":
+                        found = True
+                        yield from _array_items(events)
+                    else:
+                        _build(kind, first, events)
+                if not found:
+                    raise _not_a_document(path)
+            elif kind != "end":
+                _build(kind, value, events)
+                raise _not_a_document(path)
+            for _ in events:  # trailing content is an error too
+                pass
+        except _DuplicateField as exc:
+            raise BadInputError(f"{path}: not valid JSON: {exc}") from None
+        except (ijson.JSONError, _Ended) as exc:
+            raise BadInputError(f"{path}: not valid JSON: {_json_problem(source, exc)}") from None
+
+
+def _array_items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+    for kind, value in events:
+        if kind == "end_array":
+            return
+        yield _build(kind, value, events)
+
+
+def _build(kind: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+    """One JSON value from its first event on (iteratively: depth costs no recursion)."""
+    if kind == "start_map":
+        root: Any = {}
+    elif kind == "start_array":
+        root = []
+    else:
+        return float(value) if kind == "number" and value.__class__ is not int else value
+    stack: list[Any] = [root]
+    keys: list[Any] = [None]
+    for kind, value in events:
+        top = stack[-1]
+        if kind == "map_key":
+            if value in top:
+                raise _DuplicateField(f"field {shorten(value)} appears twice in one object")
+            keys[-1] = value
+            continue
+        if kind == "end_map" or kind == "end_array":
+            stack.pop()
+            keys.pop()
+            if not stack:
+                return root
+            continue
+        if kind == "start_map":
+            new: Any = {}
+        elif kind == "start_array":
+            new = []
+        elif kind == "number" and value.__class__ is not int:
+            new = float(value)  # as the json module reads it
+        else:
+            new = value
+        if top.__class__ is dict:
+            top[keys[-1]] = new
+        else:
+            top.append(new)
+        if kind == "start_map" or kind == "start_array":
+            stack.append(new)
+            keys.append(None)
+    raise _Ended  # the parser stopped inside the value
+
+
+def _json_problem(source: Source, exc: Exception) -> str:
+    """Where and what: the json module's line and column for a file small enough to parse
+    again whole, else the streaming parser's own words."""
+    if source.size <= _REPARSE_BYTES:
+        try:
+            json.loads(source.path.read_bytes().decode("utf-8-sig"))
+        except json.JSONDecodeError as err:
+            return f"line {err.lineno} column {err.colno}: {err.msg}"
+        except RecursionError:
+            return "nested too deeply"
+    words = str(exc).strip().splitlines()
+    return words[0] if words else "the document ends too early"
+
+
+def _csv_items(source: Source) -> Iterator[tuple[Any, str]]:
+    path = source.path
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        # strict: a quoted cell that never closes (a truncated file) is an error, not a value
+        reader = csv.DictReader(fh, strict=True)
+        try:
+            if not reader.fieldnames or not ({"title", "key"} & set(reader.fieldnames)):
+                raise BadInputError(
+                    f"{path}: CSV needs a header row with at least a 'title' or 'key' column"
+                )
+            for row in reader:
+                yield _csv_item(row), f"line {reader.line_num}"
+        except csv.Error as exc:
+            # the failing record starts on the line after the last one read whole
+            raise BadInputError(
+                f"{path}: broken CSV at line {reader.line_num + 1}: {exc}"
+            ) from None
+
+
+def _csv_item(row: dict[str | Any, Any]) -> dict[str, Any]:
+    if None in row:
+        return {"__error__": "more cells than header columns"}
+    item: dict[str, Any] = {}
+    for name, cell in row.items():
+        if cell is None:
+            continue
+        value = unescape_cell(cell.strip())
+        if value == "" or name in ("id", "overdue", "original_deadline"):
+            continue
+        if name == "tags":
+            item[name] = [t for t in value.split(";") if t.strip()]
+        elif name == "evidence":
+            item[name] = [{"url": u} for u in value.split()]
+        else:
+            item[name] = value
+    return item
 
 
 class _DuplicateField(ValueError):
     pass
 
 
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a field given twice (`{"key": "a", "key": "b"}` is ambiguous)."""
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in out:
-            raise _DuplicateField(f"field {shorten(name)} appears twice in one object")
-        out[name] = value
-    return out
+class _Ended(ValueError):
+    """The events stopped inside a value (a plain exception: StopIteration would not pass
+    through the generators that read them)."""
 
 
 @functools.cache
@@ -152,40 +348,6 @@ def guess_format(path: Path, text: str) -> str:
         return suffix
     stripped = text.lstrip()
     return "json" if stripped.startswith(("{", "[")) else "yaml"
-
-
-def read_csv(text: str, path: Path) -> tuple[list[Any], list[str]]:
-    # strict: a quoted cell that never closes (a truncated file) is an error, not a value
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    if not reader.fieldnames or not ({"title", "key"} & set(reader.fieldnames)):
-        raise BadInputError(
-            f"{path}: CSV needs a header row with at least a 'title' or 'key' column"
-        )
-    items, labels = [], []
-    try:
-        for row in reader:
-            if None in row:
-                items.append({"__error__": "more cells than header columns"})
-            else:
-                item: dict[str, Any] = {}
-                for name, cell in row.items():
-                    if cell is None:
-                        continue
-                    value = unescape_cell(cell.strip())
-                    if value == "" or name in ("id", "overdue", "original_deadline"):
-                        continue
-                    if name == "tags":
-                        item[name] = [t for t in value.split(";") if t.strip()]
-                    elif name == "evidence":
-                        item[name] = [{"url": u} for u in value.split()]
-                    else:
-                        item[name] = value
-                items.append(item)
-            labels.append(f"line {reader.line_num}")
-    except csv.Error as exc:
-        # the failing record starts on the line after the last one read whole
-        raise BadInputError(f"{path}: broken CSV at line {reader.line_num + 1}: {exc}") from None
-    return items, labels
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -390,30 +552,41 @@ def _recorded_at(value: Any, label: str, problems: _Problems) -> str | None:
     return None
 
 
-def validate_items(
-    items: Sequence[Any],
-    labels: Sequence[str],
-    *,
-    on: date | None,
-    today: date,
-    existing: Mapping[str, str | None] | None = None,
-) -> list[PlannedGoal]:
-    """Every item checked; all problems raised together as one ImportFileError.
+class Planner:
+    """Checks goal items one at a time, gathering every problem; remembers only the keys seen
+    (a key twice in the file is a problem), so a file of any size can be checked as it streams.
 
     With `existing` (the keys already stored, each with its announced date), a row that names
     a new goal without a title is a problem too, and an event of a stored goal may not be
     dated before the goal was announced.
     """
-    problems = _Problems()
-    planned: list[PlannedGoal] = []
-    seen: dict[str, str] = {}
-    for raw, label in zip(items, labels, strict=True):
+
+    def __init__(
+        self, *, on: date | None, today: date, existing: Mapping[str, str | None] | None = None
+    ) -> None:
+        self.on, self.today, self.existing = on, today, existing
+        self.problems = _Problems()
+        self.seen: dict[str, str] = {}
+
+    def raise_problems(self) -> None:
+        if self.problems.items:
+            raise ImportFileError(self.problems.items)
+
+    def plan(self, raw: Any, label: str) -> PlannedGoal | None:
+        """The goal an item describes, or None (its problems noted)."""
+        problems, seen, existing, on, today = (
+            self.problems,
+            self.seen,
+            self.existing,
+            self.on,
+            self.today,
+        )
         if not isinstance(raw, dict):
             problems.items.append(f"{label}: a goal must be a mapping of fields")
-            continue
+            return None
         if "__error__" in raw:
             problems.items.append(f"{label}: {raw['__error__']}")
-            continue
+            return None
         key = raw.get("key")
         if key not in (None, ""):
             key = problems.check(label, validate_key, str(key))
@@ -427,7 +600,7 @@ def validate_items(
         fields_raw = {name: _as_text(raw[name]) for name in services.EDITABLE_FIELDS if name in raw}
         if key is None and "title" not in fields_raw:
             problems.items.append(f"{label}: needs a title (and preferably a key)")
-            continue
+            return None
         fields = (
             problems.check(
                 label, services.validate_fields, fields_raw, partial="title" not in fields_raw
@@ -435,13 +608,13 @@ def validate_items(
             or {}
         )
         if "title" not in fields_raw and key is None:
-            continue
+            return None
         if "title" not in fields_raw and existing is not None and key not in existing:
             problems.items.append(
                 f"{label}: goal '{key}' is not tracked (no goal with that key is stored yet); "
                 "a new goal needs a title"
             )
-            continue
+            return None
         stored = existing is not None and key is not None and key in existing
         announced = fields.get("announced")
         # A stored goal keeps its announced date unless the file changes it.
@@ -456,14 +629,14 @@ def validate_items(
         if raw_events is not None:
             if not isinstance(raw_events, list):
                 problems.items.append(f"{label}: events must be a list")
-                continue
+                return None
             checked = [
                 _event(item, f"{label} event {j + 1}", announced, problems, not_before=not_before)
                 for j, item in enumerate(raw_events)
             ]
             events = [e for e in checked if e is not None]
             if raw_events and not events:
-                continue
+                return None
             events.sort(key=lambda e: e["on_date"])  # stable: file order within a day
             if events and events[0].get("status") is None and not stored:
                 # Every goal has a status from its first event on, as `add` records it; the
@@ -476,8 +649,7 @@ def validate_items(
                 events[0]["evidence"] = events[0]["evidence"] + [
                     i for i in extra if i.url not in have
                 ]
-            planned.append(PlannedGoal(label, key, fields, events, simple=False))
-            continue
+            return PlannedGoal(label, key, fields, events, simple=False)
         effective = (on.isoformat() if on else None) or announced or today.isoformat()
         if on and announced and on.isoformat() < announced:
             effective = announced
@@ -488,11 +660,9 @@ def validate_items(
         if state["status"] in (None, "") and not stored:
             state["status"] = "not_started"
         event = _event(state, label, announced, problems)
-        if event is not None:
-            planned.append(PlannedGoal(label, key, fields, [event], simple=True))
-    if problems.items:
-        raise ImportFileError(problems.items)
-    return planned
+        if event is None:
+            return None
+        return PlannedGoal(label, key, fields, [event], simple=True)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -508,49 +678,68 @@ def _fingerprint(event: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+BATCH = 1000  # goals written per round of statements: memory stays flat, round trips few
+
+
 def apply(
     db: Database,
-    plan: Sequence[PlannedGoal],
+    plan: Iterable[PlannedGoal],
     *,
     on: date | None,
     today: date,
     author: str | None,
     source: str | None = None,
+    on_written: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Write the plan in the caller's transaction, through the store, and log the run. The
-    database owner's import keeps the file's recorders; anyone else's records its own."""
+    """Write the plan in the caller's transaction, through the store, a batch of goals at a
+    time, and log the run. The database owner's import keeps the file's recorders; anyone
+    else's records its own. `on_written(n)` hears of each batch written."""
     result = ImportResult()
     stamp = services.now_stamp()
     by = store.recorder(db, keep_file=True)
-    existing = dict(db.all("SELECT key, id FROM goal"))
-    new_goals = [p for p in plan if p.key is None or p.key not in existing]
-    written = store.create_goals(
-        db,
-        (store.NewGoal(fields=p.fields, events=p.events, key=p.key) for p in new_goals),
-        stamp=stamp,
-        author=author,
-        by=by,
-    )
-    result.created += len(new_goals)
-    result.events += written.events
-    result.evidence += written.evidence_count
-    result.keys.extend(written.keys)
-    for goal in plan:
-        if goal.key is not None and goal.key in existing:
-            _merge(
-                db,
-                goal,
-                existing[goal.key],
-                on=on or today,
-                stamp=stamp,
-                author=author,
-                result=result,
-                by=by,
-            )
+    existing = {str(k): int(i) for k, i in db.all("SELECT key, id FROM goal")}
+    for batch in _batches(plan, BATCH):
+        new_goals = [p for p in batch if p.key is None or p.key not in existing]
+        written = store.create_goals(
+            db,
+            (store.NewGoal(fields=p.fields, events=p.events, key=p.key) for p in new_goals),
+            stamp=stamp,
+            author=author,
+            by=by,
+        )
+        result.created += len(new_goals)
+        result.events += written.events
+        result.evidence += written.evidence_count
+        result.keys.extend(written.keys)
+        for goal in batch:
+            if goal.key is not None and goal.key in existing:
+                _merge(
+                    db,
+                    goal,
+                    existing[goal.key],
+                    on=on or today,
+                    stamp=stamp,
+                    author=author,
+                    result=result,
+                    by=by,
+                )
+        if on_written is not None:
+            on_written(len(batch))
     store.log_import(
         db, stamp=stamp, source=source, goals=result.created, events=result.events, by=by
     )
     return result
+
+
+def _batches(items: Iterable[PlannedGoal], size: int) -> Iterator[list[PlannedGoal]]:
+    batch: list[PlannedGoal] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _merge(
@@ -633,27 +822,6 @@ class _DryRun(Exception):
         self.result = result
 
 
-class _Reporting(Sequence[Any]):
-    """The document's items, telling `on_progress` how many have been read (checked)."""
-
-    def __init__(self, items: Sequence[Any], on_progress: Callable[[str, int, int], None]) -> None:
-        self.items, self.on_progress = items, on_progress
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.items[index]
-
-    def __iter__(self) -> Iterator[Any]:
-        total = len(self.items)
-        for done, item in enumerate(self.items):
-            if done % 100 == 0:
-                self.on_progress("checking", done, total)
-            yield item
-        self.on_progress("checking", total, total)
-
-
 def import_file(
     db: Database,
     path: Path,
@@ -663,30 +831,71 @@ def import_file(
     on: date | None = None,
     today: date,
     author: str | None = None,
-    on_progress: Callable[[str, int, int], None] | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
-    """Read, validate and import a file in one transaction; dry_run rolls it back.
-    `on_progress(stage, done, total)` hears of the goals checked, then of the write."""
-    read, labels = read_document(path, fmt)
-    items = read if on_progress is None else _Reporting(read, on_progress)
+    """Read and check the whole file, then write it in one transaction (dry_run rolls it
+    back). The file is read as a stream and the checked goals wait in a private temporary
+    file, a batch at a time, so memory does not grow with the file and nothing is checked
+    twice. `on_progress(stage, done, total)` hears of the goals checked (the total unknown
+    until the end), then of those written."""
+    source = open_document(path, fmt)
     # goals are never deleted: every key stored now is still stored when the plan is written
     existing = {str(k): announced for k, announced in db.all("SELECT key, announced FROM goal")}
-    try:
-        plan = validate_items(items, labels, on=on, today=today, existing=existing)
-    except ImportFileError as exc:
-        raise ImportFileError(exc.problems, source=str(path)) from None
-
-    def work(tx: Database) -> ImportResult:
+    planner = Planner(on=on, today=today, existing=existing)
+    with tempfile.TemporaryFile(prefix="tracker-import-") as spool:
+        count = batches = 0
+        batch: list[PlannedGoal] = []
+        for raw, label in read_items(source):
+            goal = planner.plan(raw, label)
+            count += 1
+            if goal is not None and not planner.problems.items:  # once a problem, only check
+                batch.append(goal)
+                if len(batch) == BATCH:
+                    pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    batches, batch = batches + 1, []
+            if on_progress is not None and count % 100 == 0:
+                on_progress("checking", count, None)
         if on_progress is not None:
-            on_progress("writing", 0, len(plan))
-        result = apply(tx, plan, on=on, today=today, author=author, source=path.name)
-        if on_progress is not None:
-            on_progress("writing", len(plan), len(plan))
-        if dry_run:
-            raise _DryRun(result)
-        return result
+            on_progress("checking", count, count)
+        try:
+            planner.raise_problems()
+        except ImportFileError as exc:
+            raise ImportFileError(exc.problems, source=str(path)) from None
+        if batch:
+            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            batches += 1
+        del batch, planner
 
-    try:
-        return db.write(work)
-    except _DryRun as done:
-        return done.result
+        def planned() -> Iterator[PlannedGoal]:
+            spool.seek(0)  # from the start on every attempt of the transaction
+            for _ in range(batches):
+                # our own file, written above by this process: nothing else to trust
+                yield from pickle.load(spool)  # noqa: S301
+
+        def work(tx: Database) -> ImportResult:
+            done = 0
+
+            def written(n: int) -> None:
+                nonlocal done
+                done += n
+                if on_progress is not None:
+                    on_progress("writing", done, count)
+
+            written(0)
+            result = apply(
+                tx,
+                planned(),
+                on=on,
+                today=today,
+                author=author,
+                source=path.name,
+                on_written=written,
+            )
+            if dry_run:
+                raise _DryRun(result)
+            return result
+
+        try:
+            return db.write(work)
+        except _DryRun as done:
+            return done.result

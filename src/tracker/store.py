@@ -26,6 +26,7 @@ from tracker.schema import (
     GOAL_STATE,
     IMPORT_LOG,
     RETRACTION,
+    Table,
 )
 
 # Above this many goals needing a key, one read of every key beats a lookup per candidate.
@@ -170,8 +171,14 @@ def create_goals(
         row.update(key=key, created_at=stamp, updated_at=stamp)
         row["status"] = state.status or "not_started"
         rows.append(row)
+    bulk = db.dialect == "postgresql"
     try:
-        db.executemany(GOAL.insert_sql(), rows)
+        if bulk:
+            ids = dict(zip(keys, _copy_rows(db, GOAL, rows), strict=True))
+        else:
+            before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM goal")
+            db.executemany(GOAL.insert_sql(), rows)
+            ids = _ids_of(db, keys, after=int(before))
     except Exception as exc:
         if db.is_unique_violation(exc):
             raise ConflictError(
@@ -179,21 +186,24 @@ def create_goals(
                 "choose another --key"
             ) from None
         raise
-    ids = _ids_of(db, keys)
-    before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
     event_rows = [
         event_row(ids[key], event, stamp=stamp, author=author, by=by)
         for key, goal in zip(keys, goals, strict=True)
         for event in goal.events
     ]
-    db.executemany(EVENT.insert_sql(), event_rows)
-    new_ids = set(ids.values())
     event_ids: dict[int, list[int]] = {}
-    for event_id, goal_id in db.all(
-        "SELECT id, goal_id FROM event WHERE id > :b ORDER BY id", {"b": before}
-    ):
-        if goal_id in new_ids:
-            event_ids.setdefault(goal_id, []).append(event_id)
+    if bulk:
+        for event_id, row in zip(_copy_rows(db, EVENT, event_rows), event_rows, strict=True):
+            event_ids.setdefault(row["goal_id"], []).append(event_id)
+    else:
+        before = db.scalar("SELECT COALESCE(MAX(id), 0) FROM event")
+        db.executemany(EVENT.insert_sql(), event_rows)
+        new_ids = set(ids.values())
+        for event_id, goal_id in db.all(
+            "SELECT id, goal_id FROM event WHERE id > :b ORDER BY id", {"b": before}
+        ):
+            if goal_id in new_ids:
+                event_ids.setdefault(goal_id, []).append(event_id)
     evidence_rows: list[dict[str, Any]] = []
     retraction_rows: list[dict[str, Any]] = []
     for key, goal in zip(keys, goals, strict=True):
@@ -214,20 +224,58 @@ def create_goals(
                 seen |= mine
             written.evidence.append(urls)
             written.event_ids.append(event_id)
-    db.executemany(EVIDENCE.insert_sql(), evidence_rows)
-    db.executemany(RETRACTION.insert_sql(), retraction_rows)
+    if bulk:
+        _copy_rows(db, EVIDENCE, evidence_rows, ids=False)
+        _copy_rows(db, RETRACTION, retraction_rows, ids=False)
+    else:
+        db.executemany(EVIDENCE.insert_sql(), evidence_rows)
+        db.executemany(RETRACTION.insert_sql(), retraction_rows)
     written.keys = keys
     written.events = len(event_rows)
     return written
 
 
-def _ids_of(db: Database, keys: Sequence[str]) -> dict[str, int]:
-    if len(keys) <= _BULK_KEYS:
-        return {
-            key: int(db.scalar("SELECT id FROM goal WHERE key = :k", {"k": key})) for key in keys
-        }
+def _ids_of(db: Database, keys: Sequence[str], *, after: int) -> dict[str, int]:
+    """The ids of goals just inserted (all above `after`, the largest id before them)."""
     wanted = set(keys)
-    return {str(k): int(i) for k, i in db.all("SELECT key, id FROM goal") if k in wanted}
+    return {
+        str(k): int(i)
+        for k, i in db.all("SELECT key, id FROM goal WHERE id > :a", {"a": after})
+        if k in wanted
+    }
+
+
+def _copy_rows(
+    db: Database, table: Table, rows: Sequence[Mapping[str, Any]], *, ids: bool = True
+) -> list[int]:
+    """PostgreSQL's bulk path: rows sent with one COPY instead of a statement each. With
+    `ids`, their ids are taken from the table's sequence first (one query), so the caller
+    knows them without reading the rows back; returns them in the order of `rows`."""
+    if not rows:
+        return []
+    columns = table.written
+    new_ids: list[int] = []
+    if ids:
+        new_ids = [
+            int(i)
+            for (i,) in db.all(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+                "FROM generate_series(1, :n)",
+                {"n": len(rows)},
+            )
+        ]
+        columns = ("id", *columns)
+    with (
+        db.raw.cursor() as cur,
+        cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        if ids:
+            for new_id, row in zip(new_ids, rows, strict=True):
+                copy.write_row((new_id, *(row[c] for c in table.written)))
+        else:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in table.written))
+    return new_ids
 
 
 def _evidence_row(goal_id: int, event_id: int, item: EvidenceIn) -> dict[str, Any]:
