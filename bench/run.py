@@ -535,7 +535,7 @@ class Harness:
                              setup=lambda: _copy_db(self.base_db, add_db)),
                 self.taskcmd("task add T", tw_add, "add", "T",
                              setup=lambda: _copy_tree(self.tw_base, tw_add)),
-                budget=2.0,
+                budget=1.0,
             ),
             Bench(
                 "list", f"`list` of {b} goals",
