@@ -47,6 +47,21 @@ def test_the_private_names_main_uses_are_there() -> None:
     assert {"pretty_exceptions_short", "rich_markup_mode"} <= set(params)
 
 
+def test_the_coercion_internals_main_replaces_are_there() -> None:
+    """main.PlainParam stands in for the adapter typer builds lazily in get_runtime_param."""
+    from typer._click.core import Command
+    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer.core import TyperCommand, _TyperParameter
+    from typer.models import CommandInfo
+
+    assert "_runtime_param" in _TyperParameter.__annotations__
+    assert "self._runtime_param is None" in inspect.getsource(_TyperParameter.get_runtime_param)
+    assert {"parameter_info", "annotation"} <= set(RuntimeParam.__dataclass_fields__)
+    assert callable(RuntimeParam._coerce_value) and callable(build_runtime_param)
+    assert "cls" in inspect.signature(CommandInfo).parameters
+    assert issubclass(TyperCommand, Command)
+
+
 def test_the_lazy_group_still_builds_and_lists_commands() -> None:
     from tracker.cli.main import COMMANDS, build_command
 

@@ -21,8 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from dateutil.relativedelta import relativedelta
+from functools import cache
 
 from tracker.errors import BadInputError
 from tracker.quarters import MAX_YEAR, MIN_YEAR, Quarter, echo, quarter_of
@@ -99,6 +98,9 @@ def _month_of(g: Groups) -> int:
 
 
 def _month_end(year: int, month: int) -> datetime.date:
+    # dateutil is imported where a deadline needs it: list and quarterly read no deadline text.
+    from dateutil.relativedelta import relativedelta
+
     end: datetime.date = datetime.date(year, month, 1) + relativedelta(day=31)
     return end
 
@@ -158,6 +160,8 @@ def _relative(unit: str) -> Handler:
             for _ in range(off):
                 quarter = quarter.next()
             return quarter.end, "quarter"
+        from dateutil.relativedelta import relativedelta
+
         return ref + relativedelta(months=off, day=31), "month"
 
     return handler
@@ -218,7 +222,13 @@ _FORMS: list[tuple[str, Handler]] = [
     (rf"(?P<p>{THIS}|{NEXT})季度?[底末]?|季度?[底末]", _relative("quarter")),
     (rf"(?P<p>{THIS}|{NEXT})月份?[底末]?|月[底末]", _relative("month")),
 ]
-_COMPILED = [(re.compile(pattern, re.ASCII), handler) for pattern, handler in _FORMS]
+
+
+@cache
+def _compiled() -> list[tuple[re.Pattern[str], Handler]]:
+    """The forms, compiled on the first deadline read (not by every command that imports this)."""
+    return [(re.compile(pattern, re.ASCII), handler) for pattern, handler in _FORMS]
+
 
 _LEAD = re.compile(
     r"(?:by|no later than|not later than|in|(?P<end>(?:the )?end of)(?: the)?) "
@@ -253,7 +263,7 @@ def parse_deadline(text: str, *, reference: datetime.date) -> Deadline:
     if isinstance(reference, datetime.datetime):
         reference = reference.date()
     s = _normalise(original) if len(original) <= 200 else ""
-    for pattern, handler in _COMPILED:
+    for pattern, handler in _compiled():
         m = pattern.fullmatch(s)
         if not m:
             continue

@@ -21,7 +21,8 @@ from typer._click import exceptions as cx
 from typer._click.core import Command, Context
 from typer._click.formatting import HelpFormatter
 from typer._click.utils import make_default_short_help
-from typer.core import TyperGroup
+from typer._coercion import RuntimeParam, build_runtime_param
+from typer.core import TyperCommand, TyperGroup, _TyperParameter
 from typer.models import CommandInfo
 
 from tracker import __version__
@@ -105,12 +106,71 @@ def build_command(name: str) -> Command:
         command: Command = typer.main.get_group(target)
     else:
         command = typer.main.get_command_from_info(
-            CommandInfo(name=name, callback=target, epilog=epilog(EXAMPLES[name])),
+            CommandInfo(
+                name=name, callback=target, epilog=epilog(EXAMPLES[name]), cls=TrackerCommand
+            ),
             pretty_exceptions_short=False,
             rich_markup_mode=None,
         )
     command.name = name
+    for sub in getattr(command, "commands", {}).values():  # `db`'s (its help option keeps typer's)
+        _plain_params(sub.params)
     return command
+
+
+class PlainParam(RuntimeParam):
+    """typer coerces every parameter through a pydantic TypeAdapter, built when the command
+    runs even for an option left out: importing pydantic and building the adapters was a
+    large part of `list`, `add` and `quarterly` (bench/README.md). An option left out never
+    gets here (RuntimeParam.coerce answers None itself); text (`str`, `list[str]`, with or
+    without a `parser=`), flags and plain digits are passed on as the adapter passes them;
+    anything else — another type, a parser that refuses a value, `--year ' 2026'` — goes to
+    typer's own coercion, which gives its usual result or message."""
+
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        info, kind = self.parameter_info, self.annotation
+        parser = info.parser
+        try:
+            if kind is str and type(value) is str:
+                return value if parser is None else parser(value)
+            if (
+                kind == list[str]
+                and type(value) in (list, tuple)
+                and all(type(item) is str for item in value)
+            ):
+                return list(value) if parser is None else [parser(item) for item in value]
+            if kind is bool and type(value) is bool:
+                return value
+            if (
+                kind is int
+                and type(value) is str
+                and value.isascii()
+                and value.isdigit()
+                and len(value) <= 18
+                and parser is None
+                and info.min is None
+                and info.max is None
+            ):
+                return int(value)
+        except Exception:  # noqa: BLE001 - typer's coercion reports it as it always has
+            pass
+        return build_runtime_param(param.type_descriptor)._coerce_value(value, param, ctx)
+
+
+def _plain_params(params: list[Any]) -> list[Any]:
+    """typer's parameters of a command get PlainParam in place of an adapter built up front."""
+    for param in params:
+        if isinstance(param, _TyperParameter) and param._runtime_param is None:
+            param._runtime_param = PlainParam(
+                parameter_info=param.type_descriptor.parameter_info,
+                annotation=param.type_descriptor.annotation,
+            )
+    return params
+
+
+class TrackerCommand(TyperCommand):
+    def get_params(self, ctx: Context) -> list[Any]:
+        return _plain_params(super().get_params(ctx))
 
 
 def _help_text(name: str) -> str:
@@ -152,6 +212,9 @@ class TrackerGroup(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = LazyCommands()
+
+    def get_params(self, ctx: Context) -> list[Any]:
+        return _plain_params(super().get_params(ctx))
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         """click's list of commands, each line from its docstring: help builds none of them."""
