@@ -10,8 +10,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,25 @@ def cli_for(db_url: str) -> Invoke:
             return runner.invoke(app, ["--db", db_url, *args], input=input, env=env)
 
     return invoke
+
+
+@contextmanager
+def recording_clock(start: str) -> Iterator[list[str]]:
+    """The tracker's recording clock (`services.now_stamp`) reading `start` (UTC), one second
+    later at each reading, for output that shows recording times; yields the stamps given."""
+    import pytest
+
+    from tracker import services
+
+    moment = datetime.fromisoformat(start).replace(tzinfo=UTC)
+    given: list[str] = []
+
+    def tick() -> str:
+        nonlocal moment
+        given.append(moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        moment += timedelta(seconds=1)
+        return given[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "now_stamp", tick)
+        yield given

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKENDS, FIXTURE, new_pg_database
+from tests.helpers import add, json_out, recording_clock
 from tests.test_quarterly import (
     CJK_TITLE,
     KEYS,
@@ -172,8 +173,11 @@ def test_markdown_sections_and_tables(history: History) -> None:
     assert ["in progress", "4", "2", "−2"] in totals
     assert overdue[1][:3] == ["2026-06-30", "51", "alpha"]
     assert due[1][:3] == ["2026-09-30", "41", "gamma"]
-    assert changes[0] == ["Date", "Key", "Title", "Change", "Note", "Recorded by"]
-    recorders = {row[5] for row in changes[1:] if row[0].startswith("20")}  # one recorder
+    assert changes[0] == ["Date", "Key", "Title", "Change", "Note", "Recorded"]
+    # one recorder, each at a time of the real clock ("lin, 2026-12-07 04:02 UTC")
+    recorded = [row[5].split(", ") for row in changes[1:] if row[0].startswith("20")]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", at) for _, at in recorded)
+    recorders = {who for who, _ in recorded}
     assert len(recorders) == 1 and "unknown" not in recorders and "behalf" not in recorders.pop()
     assert changes[1][3] == "status: in progress → stalled"
     assert changes[4][3] == "evidence: Beta done"
@@ -257,6 +261,37 @@ def test_empty_database_report(cli: Invoke) -> None:
     data = report_json(cli, "--as-of", "2026-06-30")
     assert data["total"] == 0 and data["goals"] == []
     assert "No goals match." in ok(cli("report", "--as-of", "2026-06-30")).stdout
+
+
+def test_changes_say_who_recorded_them_and_when(cli: Invoke) -> None:
+    env = {"LOGNAME": "lin", "TRACKER_AUTHOR": ""}
+    with recording_clock("2026-04-02T08:15:00"):
+        key = add(cli, "Open ten pilot zones", "--status", "in_progress")
+    with recording_clock("2026-07-01T16:45:30"):
+        update = ["update", key, "--progress", "40", "--on", "2026-06-20", "--author", "the desk"]
+        ok(cli(*update, env=env))
+    text = ok(cli("report", "--as-of", "2026-06-30", "--format", "markdown")).stdout
+    recorder = json_out(cli("show", key, "--format", "json"))["events"][1]["recorded_by"]
+    assert f"| {recorder} on behalf of the desk, 2026-07-01 16:45 UTC |" in text
+    changes = report_json(cli, "--as-of", "2026-06-30")["changes"]
+    assert [c["recorded_at"] for c in changes] == ["2026-07-01T16:45:30.000000Z"]
+    html = ok(cli("report", "--as-of", "2026-06-30", "--format", "html")).stdout
+    assert f"{recorder} on behalf of the desk, 2026-07-01 16:45 UTC</bdi>" in html
+
+
+@pytest.mark.parametrize(
+    ("stamp", "shown"),
+    [
+        ("2026-07-01T09:30:59.999999Z", "2026-07-01 09:30 UTC"),
+        ("2026-07-01T17:30:00+08:00", "2026-07-01 09:30 UTC"),  # imported with its offset
+        ("2026-07-01T09:30:00", "2026-07-01 09:30 UTC"),  # no offset: stored as UTC
+        ("not a time", "not a time"),
+    ],
+)
+def test_recording_times_read_in_utc_minutes(stamp: str, shown: str) -> None:
+    from tracker.render.report import utc_minute
+
+    assert utc_minute(stamp) == shown
 
 
 # --- progress on stderr -------------------------------------------------------------------
@@ -511,9 +546,12 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     # The report names who recorded each change: on SQLite the login name, on PostgreSQL the
     # role (the test server's is `tracker`); one name, so both backends match the goldens.
     env = {"LOGNAME": "tracker", "TRACKER_AUTHOR": ""}
-    ok(invoke("import", str(FIXTURE), env=env))
-    for args in DEMO_UPDATES:
-        ok(invoke(*args, env=env))
+    # and when: each recording one second after the last, from 2026-07-01 09:00 UTC
+    with recording_clock("2026-07-01T09:00:00") as stamps:
+        ok(invoke("import", str(FIXTURE), env=env))
+        for args in DEMO_UPDATES:
+            ok(invoke(*args, env=env))
+    assert len(stamps) == 1 + len(DEMO_UPDATES), stamps  # the import stamps once
     return invoke
 
 

@@ -291,7 +291,9 @@ def test_author_and_recorder(cli: Invoke, db: Database, monkeypatch: pytest.Monk
         ("progress", me, "desk"),
     ]
     markdown = cli("report", "--as-of", "2026-03-31").stdout
-    assert f"| {me} on behalf of bob |" in markdown
+    minute = events[1]["recorded_at"][:16].replace("T", " ")  # the stamp is UTC
+    assert f"| {me} on behalf of bob, {minute} UTC |" in markdown
+    assert [c["recorded_at"] for c in report["changes"]] == [e["recorded_at"] for e in events]
     exported = export_snapshot(cli)["goals"][0]["events"]
     assert [(e["author"], e["recorded_by"]) for e in exported] == [
         (e["author"], e["recorded_by"]) for e in events

@@ -267,6 +267,7 @@ class Change:
     note: str | None = None  # the note of the event, on the first change it gave
     recorded_by: str | None = None  # who wrote the event down (None: before 0002, unknown)
     author: str | None = None  # who it was recorded for
+    recorded_at: str | None = None  # when it was written down (UTC timestamp)
 
 
 @dataclass
@@ -566,7 +567,7 @@ def _changes_of_goals(report: Report) -> Iterator[tuple[Change, int]]:
     rows = history.stream(
         report.db,
         "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note,"
-        " e.recorded_by, e.author, g.key, g.title, ev.url, ev.title"
+        " e.recorded_by, e.author, e.recorded_at, g.key, g.title, ev.url, ev.title"
         " FROM event e JOIN goal g ON g.id = e.goal_id"
         " LEFT JOIN evidence ev ON ev.event_id = e.id"
         f" WHERE e.on_date >= :s AND e.on_date <= :e AND {history.LIVE_EVENT}"
@@ -583,8 +584,8 @@ def _changes_of_goals(report: Report) -> Iterator[tuple[Change, int]]:
         if gid >= len(member) or not member[gid]:
             continue
         event = row
-        if row[11] is not None:
-            evidence.append((row[11], row[12]))
+        if row[12] is not None:
+            evidence.append((row[12], row[13]))
     if event is not None:
         yield from _event_changes(event, evidence, status, deadline, progress_before, seen)
 
@@ -598,7 +599,9 @@ def _event_changes(
     seen: bytearray,
 ) -> Iterator[tuple[Change, int]]:
     """The changes one event gives, and the goal's state moved past it."""
-    _eid, gid, on, new_status, new_progress, new_deadline, note, by, author, key, title = event[:11]
+    _eid, gid, on, new_status, new_progress, new_deadline, note, by, author, at, key, title = event[
+        :12
+    ]
     on = intern(str(on))  # a day is shared by many changes
     found: list[Change] = []
     if not seen[gid]:
@@ -630,7 +633,7 @@ def _event_changes(
     if found and note:
         found[0].note = note
     for change in found:
-        change.recorded_by, change.author = by, author
+        change.recorded_by, change.author, change.recorded_at = by, author, at
     if new_status is not None:
         status[gid] = intern(new_status)
     if new_progress is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -64,6 +64,22 @@ def who(change: Change) -> str:
     if change.author and change.author != change.recorded_by:
         return f"{recorder} on behalf of {change.author}"
     return recorder
+
+
+def recorded(change: Change) -> str:
+    """Who recorded a change and when, to the minute in UTC: "lin, 2026-07-01 09:30 UTC"."""
+    return f"{who(change)}, {utc_minute(change.recorded_at)}" if change.recorded_at else who(change)
+
+
+def utc_minute(stamp: str) -> str:
+    """A stored timestamp (ISO 8601; without an offset it is UTC) as "2026-07-01 09:30 UTC"."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def change_text(change: Change) -> str:
@@ -229,7 +245,7 @@ def _markdown_pieces(report: Report) -> Iterator[Piece]:
     yield from (f"## What changed in {report.period_label} ({report.change_count})", "")
     if report.change_count:
         yield _table(
-            ["Date", "Key", "Title", "Change", "Note", "Recorded by"],
+            ["Date", "Key", "Title", "Change", "Note", "Recorded"],
             (_change_cells(c) for c in report.changes()),
         )
     else:
@@ -275,7 +291,7 @@ def _change_cells(c: Change) -> list[str]:
         what = "evidence: " + md_link(c.detail, c.after)
     else:
         what = md_text(change_text(c))
-    return [c.on, md_text(c.key), md_text(c.title), what, md_text(c.note), md_text(who(c))]
+    return [c.on, md_text(c.key), md_text(c.title), what, md_text(c.note), md_text(recorded(c))]
 
 
 # --- csv, json ------------------------------------------------------------------------------

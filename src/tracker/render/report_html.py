@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from tracker.domain import FINAL_STATUSES, STATUSES
-from tracker.render.report import LABEL, batched, change_text, filters_text, safe_url, signed, who
+from tracker.render.report import (
+    LABEL,
+    batched,
+    change_text,
+    filters_text,
+    recorded,
+    safe_url,
+    signed,
+)
 from tracker.reports import DUE_SOON_DAYS, Change, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -192,7 +200,7 @@ def _change(c: Change) -> dict[str, Any]:
         "url": c.after if c.kind == "evidence" else None,
         "link_text": (c.detail or c.after) if c.kind == "evidence" else None,
         "note": c.note,
-        "who": who(c),
+        "who": recorded(c),
     }
 
 
