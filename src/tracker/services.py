@@ -300,7 +300,7 @@ _EVENT_SQL = (
     f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
     "r.retracted_by, r.retracted_at, r.note FROM event e LEFT JOIN retraction r ON r.event_id = e.id"
 )
-# With no retraction in the database the join is skipped (a tenth of the events' reading).
+# With no retraction in the database the join is skipped (bench/README.md).
 _EVENT_SQL_UNRETRACTED = (
     f"SELECT {', '.join('e.' + c for c in EVENT.columns[2:])}, e.id, e.goal_id, "
     "NULL, NULL, NULL FROM event e"
