@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
 import pty
 import re
@@ -17,6 +18,7 @@ import sys
 import termios
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,14 +160,25 @@ def tracker_on_tty(*args: str, env: dict[str, str]) -> tuple[int, bytes, str]:
 
 
 def run_on_tty(
-    argv: list[str], *, env: dict[str, str], cwd: Path | None = None, timeout: float = 300
+    argv: list[str],
+    *,
+    env: dict[str, str],
+    cwd: Path | None = None,
+    timeout: float = 300,
+    stdout: Any = subprocess.PIPE,
 ) -> tuple[int, bytes, str]:
     """(exit code, what the terminal showed, stdout) for a process with stderr on a 100-column
-    pseudo-terminal and stdout on a pipe (small outputs only: it is read at the end)."""
+    pseudo-terminal and stdout on a pipe (small outputs only: it is read at the end), or on
+    `stdout` (an open file, or "tty": the same terminal)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     proc = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env, cwd=cwd
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=slave if stdout == "tty" else stdout,
+        stderr=slave,
+        env=env,
+        cwd=cwd,
     )
     os.close(slave)
     shown = bytearray()
@@ -178,8 +191,7 @@ def run_on_tty(
             break
         shown.extend(data)
     os.close(master)
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
+    out = proc.stdout.read().decode() if proc.stdout is not None else ""
     return proc.wait(timeout=timeout), bytes(shown), out
 
 
@@ -280,6 +292,23 @@ def test_export_and_report_bars_without_colour_under_no_color(
     assert code == 0
     assert "report: " in text and "steps" in text
     assert not COLOUR.search(text)
+
+
+@pytest.mark.slow
+def test_export_to_stdout_shows_a_bar_unless_the_document_is_on_the_terminal(
+    imported: tuple[Path, bytes], tmp_path: Path
+) -> None:
+    db, _ = imported
+    env = {**base_env(db), "TRACKER_PROGRESS_DELAY": "0", "NO_COLOR": "1"}
+    argv = [sys.executable, "-m", "tracker", "export"]
+    with (tmp_path / "e.json").open("wb") as redirected:  # tracker export > e.json
+        code, shown, _ = run_on_tty(argv, env=env, stdout=redirected)
+    assert code == 0 and "export: writing" in shown.decode() and f"/{GOALS} [" in shown.decode()
+    assert len(json.loads((tmp_path / "e.json").read_bytes())["goals"]) == GOALS
+    code, shown, _ = run_on_tty([*argv, "--format", "csv"], env=env, stdout="tty")
+    text = shown.decode()
+    assert code == 0 and "export: writing" not in text  # the document scrolls alone
+    assert text.count("\n") > GOALS
 
 
 def test_commands_without_a_bar_do_not_import_tqdm(tmp_path: Path) -> None:

@@ -142,20 +142,22 @@ def export_goals(
         raise BadInputError(
             f"{', '.join(used)}: only with --format ics (the other formats export every goal's full history)"
         )
-    to_file = output is not None and str(output) != "-"
+    to_stdout = output is None or str(output) == "-"
     # Goals stream from the database cursors to the writer, so the reading happens while the
-    # output is written: inside the snapshot. A terminal on stdout gets no bar (it would be
-    # drawn into the document); a file gets one counting the goals written.
+    # output is written: inside the snapshot. A document scrolling on the terminal gets no bar
+    # (it would be drawn into it); a file, `> file` or a pipe gets one counting the goals written.
     with common.require_db() as db, db.snapshot():
         today = common.today()
         goals = services.iter_export(db, as_of=today, filters=filters)
-        if not to_file:
+        if to_stdout and common.stdout_is_tty():
             common.write_output_chunks(_export_chunks(fmt, goals), output)
             return
         with progress(label="export") as bar:
-            total = services.count_export(db, as_of=today, filters=filters)
-            bar.step("writing", 0, total)
-            common.write_output_chunks(_export_chunks(fmt, _counted(goals, bar, total)), output)
+            if bar.enabled:  # a terminal on stderr: count first, for the bar's total
+                total = services.count_export(db, as_of=today, filters=filters)
+                bar.step("writing", 0, total)
+                goals = _counted(goals, bar, total)
+            common.write_output_chunks(_export_chunks(fmt, goals), output)
 
 
 def _export_chunks(fmt: str, goals: Iterable[dict[str, Any]]) -> Iterable[str | bytes]:
