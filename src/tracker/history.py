@@ -325,6 +325,9 @@ def stream(db: Database, sql: str, params: Mapping[str, Any] | None = None) -> I
         from tracker.db import _pyformat
 
         name = f"tracker_stream_{next(_stream_names)}"
+        # Every row is read: plan for all of them, not for the first tenth (the default for
+        # cursors, which can pick nested loops where a scan is cheaper).
+        db.execute("SET cursor_tuple_fraction = 1.0")
         with db.raw.cursor(name=name, withhold=True) as cur:
             cur.itersize = STREAM_BATCH
             cur.execute(_pyformat(sql), params)
