@@ -11,7 +11,8 @@ import pytest
 from tests.test_quarterly import History, ok
 from tests.test_report import GOLDEN, GOLDEN_CASES
 from tests.test_report import demo as demo  # noqa: F401 - the shared fixture
-from tracker import history
+from tracker import db as db_module
+from tracker.db import Database
 from tracker.render import quarterly as quarterly_render
 from tracker.render import report as report_render
 
@@ -21,7 +22,7 @@ SMALL = {"STREAM_BATCH": 3, "JSON_BATCH": 2, "CSV_BATCH": 2}
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches far smaller than the fixture's 29 goals (and its 3 changes)."""
-    monkeypatch.setattr(history, "STREAM_BATCH", SMALL["STREAM_BATCH"])
+    monkeypatch.setattr(db_module, "STREAM_BATCH", SMALL["STREAM_BATCH"])
     monkeypatch.setattr(report_render, "JSON_BATCH", SMALL["JSON_BATCH"])
     monkeypatch.setattr(report_render, "CSV_BATCH", SMALL["CSV_BATCH"])
     monkeypatch.setattr(quarterly_render, "CSV_BATCH", SMALL["CSV_BATCH"])
@@ -61,7 +62,7 @@ def test_small_batches_give_the_same_output(
         args = [*args, "--as-of", "2026-06-30"]
     whole = ok(demo(*args)).stdout
     for name, size in SMALL.items():
-        for module in (history, report_render, quarterly_render):
+        for module in (db_module, report_render, quarterly_render):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, size)
     assert ok(demo(*args)).stdout == whole
@@ -78,7 +79,7 @@ def test_rows_are_read_while_the_report_is_written(demo: History, tmp_path: Path
     db = open_database(demo.url)
     assert db is not None
     fetched: list[int] = []
-    original = history.stream
+    original = Database.stream
 
     def counting(*args: object, **kwargs: object) -> object:
         for row in original(*args, **kwargs):  # type: ignore[arg-type]
@@ -89,7 +90,7 @@ def test_rows_are_read_while_the_report_is_written(demo: History, tmp_path: Path
         from tracker import reports
 
         report = reports.build_report(db, as_of=date(2026, 6, 30))
-        history.stream = counting  # type: ignore[assignment]
+        Database.stream = counting  # type: ignore[assignment, method-assign]
         lines = report.goal_lines()
         first = next(lines)
         assert first.goal.key
@@ -97,5 +98,5 @@ def test_rows_are_read_while_the_report_is_written(demo: History, tmp_path: Path
         assert 1 + sum(1 for _ in lines) == report.total == 29
         assert len(fetched) == 29
     finally:
-        history.stream = original  # type: ignore[assignment]
+        Database.stream = original  # type: ignore[method-assign]
         db.close()

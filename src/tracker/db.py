@@ -140,6 +140,9 @@ class Database:
             with self.snapshot():
                 yield from self._server_cursor(sql, params, batch)
             return
+        # Every row is read: plan for all of them, not for the first tenth (the default for
+        # cursors, which can pick nested loops where a scan is cheaper).
+        self.raw.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         with self.raw.cursor(name=f"tracker_stream_{next(_cursor_names)}") as cursor:
             cursor.itersize = batch
             cursor.execute(_pyformat(sql), params if params is not None else {})

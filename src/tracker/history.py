@@ -8,7 +8,6 @@ in the database the cache *is* the derived state and the per-event lookups are s
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -313,32 +312,7 @@ def fold_events(events: Iterable[Mapping[str, Any]]) -> FoldedState:
     return state
 
 
-# --- streamed reads (reports): rows straight from the cursor, never a whole result set -----
-STREAM_BATCH = 2000  # rows fetched at a time (a PostgreSQL server-side cursor's batch)
-_stream_names = itertools.count(1)
-
-
-def stream(db: Database, sql: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-    """The rows of a query, STREAM_BATCH at a time: SQLite steps its cursor; PostgreSQL reads
-    through a server-side cursor (WITH HOLD, so it also works outside a transaction)."""
-    if db.dialect == "postgresql":
-        from tracker.db import _pyformat
-
-        name = f"tracker_stream_{next(_stream_names)}"
-        # Every row is read: plan for all of them, not for the first tenth (the default for
-        # cursors, which can pick nested loops where a scan is cheaper).
-        db.execute("SET cursor_tuple_fraction = 1.0")
-        with db.raw.cursor(name=name, withhold=True) as cur:
-            cur.itersize = STREAM_BATCH
-            cur.execute(_pyformat(sql), params)
-            while rows := cur.fetchmany(STREAM_BATCH):
-                yield from rows
-        return
-    cursor = db.execute(sql, dict(params) if params is not None else None)
-    while rows := cursor.fetchmany(STREAM_BATCH):
-        yield from rows
-
-
+# --- streamed reads (reports): rows straight from the cursor (Database.stream) --------------
 def goal_stream(
     db: Database,
     *,
@@ -392,4 +366,4 @@ def goal_rows(
         f"SELECT {', '.join(columns)} FROM ({inner}) s {joins} WHERE {clauses}"
         f" ORDER BY {order}, s.id"
     )
-    return stream(db, sql, args)
+    return db.stream(sql, args)

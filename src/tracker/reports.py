@@ -214,8 +214,7 @@ def _states_by_day(
     folded with history.FoldedState (the one rule of state-as-of), its state given as the scan
     passes each day. Faster than an interval join of LEAD windows in SQL (bench/README.md),
     and streamed from the cursor: nothing per event is kept."""
-    rows = history.stream(
-        db,
+    rows = db.stream(
         "SELECT e.goal_id, e.on_date, e.status, e.deadline FROM event e"
         " WHERE e.on_date <= :last AND (e.status IS NOT NULL OR e.deadline IS NOT NULL)"
         f" AND {history.LIVE_EVENT} ORDER BY e.goal_id, e.on_date, e.id",
@@ -497,8 +496,7 @@ def build_report(
 def _first_quarter(db: Database, member: bytearray, as_of: date) -> Quarter:
     """The quarter of the earliest event (on or before `as_of`) of the report's goals."""
     first: str | None = None
-    for goal_id, earliest in history.stream(
-        db,
+    for goal_id, earliest in db.stream(
         "SELECT e.goal_id, MIN(e.on_date) FROM event e WHERE e.on_date <= :d"
         f" AND {history.LIVE_EVENT} GROUP BY e.goal_id",
         {"d": as_of.isoformat()},
@@ -537,8 +535,7 @@ def _status_counts(report: Report, quarters: Sequence[Quarter]) -> None:
     )
     report.previous_totals = tallies[keep]
     progress_before = report.before_progress
-    for goal_id, value in history.stream(
-        db,
+    for goal_id, value in db.stream(
         "SELECT goal_id, progress FROM (SELECT goal_id, progress, ROW_NUMBER() OVER "
         "(PARTITION BY goal_id ORDER BY on_date DESC, id DESC) AS rn FROM event e "
         f"WHERE progress IS NOT NULL AND on_date < :s AND {history.LIVE_EVENT}) x "
@@ -564,8 +561,7 @@ def _changes_of_goals(report: Report) -> Iterator[tuple[Change, int]]:
     seen = bytearray(st is not None for st in report.before_status)
     # Keys sort as Python sorts text (code points): PostgreSQL's default collation may not.
     collate = ' COLLATE "C"' if report.db.dialect == "postgresql" else ""
-    rows = history.stream(
-        report.db,
+    rows = report.db.stream(
         "SELECT e.id, e.goal_id, e.on_date, e.status, e.progress, e.deadline, e.note,"
         " e.recorded_by, e.author, e.recorded_at, g.key, g.title, ev.url, ev.title"
         " FROM event e JOIN goal g ON g.id = e.goal_id"
