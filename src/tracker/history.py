@@ -196,18 +196,30 @@ def _uses_cache(db: Database, as_of: date) -> bool:
 
 
 def goals_query(
-    *, as_of: date, filters: Filters, sort: str, cached: bool
+    *,
+    as_of: date,
+    filters: Filters,
+    sort: str,
+    cached: bool,
+    columns: Sequence[str] = ("*",),
+    joins: str = "",
+    where: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of goals_as_of; `cached` reads the goal rows' cached state."""
+    """The SQL and parameters of goals_as_of; `cached` reads the goal rows' cached state.
+    `columns` (on the goal row `s` and `joins`) and `where` (with `params`) narrow it."""
     descending = sort.startswith("-")
     order = SORTS[sort.lstrip("-")]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
-    params: dict[str, Any] = {"as_of": as_of.isoformat()}
-    goal_clauses = _goal_where(filters, params, "g")
-    inner = (_cached if cached else _derived)(goal_clauses)
-    where = " AND ".join(_state_where(filters, as_of, params))
-    return f"SELECT * FROM ({inner}) s WHERE {where} ORDER BY {order}, s.id", params
+    args: dict[str, Any] = {"as_of": as_of.isoformat(), **(params or {})}
+    inner = (_cached if cached else _derived)(_goal_where(filters, args, "g"))
+    clauses = " AND ".join([*_state_where(filters, as_of, args), *where])
+    sql = (
+        f"SELECT {', '.join(columns)} FROM ({inner}) s {joins} WHERE {clauses}"
+        f" ORDER BY {order}, s.id"
+    )
+    return sql, args
 
 
 def goals_as_of(
@@ -354,16 +366,14 @@ def goal_rows(
     joins: str = "",
 ) -> Iterator[Any]:
     """The rows of goal_stream as the cursor gives them, only `columns` (no Goal is built)."""
-    filters = filters or Filters()
-    descending = sort.startswith("-")
-    order = SORTS[sort.lstrip("-")]
-    if descending:
-        order = ", ".join(f"{part} DESC" for part in order.split(", "))
-    args: dict[str, Any] = {"as_of": as_of.isoformat(), **(params or {})}
-    inner = (_cached if _uses_cache(db, as_of) else _derived)(_goal_where(filters, args, "g"))
-    clauses = " AND ".join([*_state_where(filters, as_of, args), *where])
-    sql = (
-        f"SELECT {', '.join(columns)} FROM ({inner}) s {joins} WHERE {clauses}"
-        f" ORDER BY {order}, s.id"
+    sql, args = goals_query(
+        as_of=as_of,
+        filters=filters or Filters(),
+        sort=sort,
+        cached=_uses_cache(db, as_of),
+        columns=columns,
+        joins=joins,
+        where=where,
+        params=params,
     )
     return db.stream(sql, args)

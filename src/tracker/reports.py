@@ -92,6 +92,12 @@ class QuarterlyTable:
         """Quarter → how many goals were overdue in it."""
         return {q: sum(row.overdue_by_quarter[q] for row in self.rows) for q in self.quarters}
 
+    @classmethod
+    def of(cls, stream: QuarterlyStream) -> QuarterlyTable:
+        """A stream read whole (its summary is complete once its rows are)."""
+        rows = list(stream.rows)
+        return cls(stream.as_of, stream.quarters, rows, stream.summary)
+
 
 class QuarterlyStream:
     """The table as a stream: `rows` can be read once, and `summary` / `overdue_counts()` are
@@ -156,11 +162,11 @@ def quarterly(
     progress: Progress = _quiet,
 ) -> QuarterlyTable:
     """Goals (matching filters as of `as_of`) × quarters, every row in memory."""
-    stream = quarterly_stream(
-        db, quarters=quarters, as_of=as_of, filters=filters, sort=sort, progress=progress
+    return QuarterlyTable.of(
+        quarterly_stream(
+            db, quarters=quarters, as_of=as_of, filters=filters, sort=sort, progress=progress
+        )
     )
-    rows = list(stream.rows)
-    return QuarterlyTable(as_of, stream.quarters, rows, stream.summary)
 
 
 def quarterly_stream(

@@ -126,24 +126,11 @@ def quarterly(
     # terminal table streams its rows from the database while it is written.
     with common.require_db() as db, db.snapshot():
         with progress(total=2, unit="steps", label="quarterly") as bar:
-            if fmt == "table":
-                table = reports.quarterly(
-                    db,
-                    quarters=quarters,
-                    as_of=day,
-                    filters=filters,
-                    sort=sort,
-                    progress=bar.stage,
-                )
-            else:
-                stream = reports.quarterly_stream(
-                    db,
-                    quarters=quarters,
-                    as_of=day,
-                    filters=filters,
-                    sort=sort,
-                    progress=bar.stage,
-                )
+            stream = reports.quarterly_stream(
+                db, quarters=quarters, as_of=day, filters=filters, sort=sort, progress=bar.stage
+            )
+            if fmt == "table":  # tabulate lays out every row at once
+                table = reports.QuarterlyTable.of(stream)
             bar.report(2)
         chunks: Iterable[str | bytes]
         if fmt == "json":
