@@ -129,6 +129,20 @@ def test_export_in_small_batches_is_the_export_in_one(
         assert goal["evidence"] == live
 
 
+def test_yaml_export_in_small_batches_is_the_json_export_as_yaml(
+    many: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    document = json.loads(_written(monkeypatch, many, "export", "--format", "json")[0])
+    whole, _ = _written(monkeypatch, many, "export", "--format", "yaml")
+    _small_batches(monkeypatch)
+    streamed, pieces = _written(monkeypatch, many, "export", "--format", "yaml")
+    assert streamed == whole
+    assert len(pieces) == 1 + -(-GOALS // 3)  # the key, then one piece per batch
+    assert yaml.safe_load(streamed) == document
+
+
 def test_csv_export_and_list_formats_in_small_batches_are_the_same_text(
     many: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:

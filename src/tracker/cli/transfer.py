@@ -165,8 +165,8 @@ def _export_chunks(fmt: str, goals: Iterable[dict[str, Any]]) -> Iterable[str | 
 
     if fmt == "csv":
         return render.goals_csv_chunks(goals)
-    if fmt == "yaml":  # exempt from streaming: PyYAML lays out the whole document
-        return (render.to_yaml({"goals": list(goals)}),)
+    if fmt == "yaml":
+        return render.yaml_document_chunks("goals", goals)
     return render.json_document_chunks("goals", goals)
 
 

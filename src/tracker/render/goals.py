@@ -64,16 +64,42 @@ def json_list_chunks(items: Iterable[Any], batch: int | None = None) -> Iterator
     yield b"]\n" if empty else b"\n]\n"
 
 
+def _yaml_dumper() -> type:
+    """Block-style YAML without anchors, by libyaml's emitter when PyYAML has it (the pure
+    Python one is many times slower: bench/README.md)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class Dumper(base):  # type: ignore[valid-type, misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return Dumper
+
+
 def to_yaml(data: Any) -> str:
     """Block-style YAML, keys in their order, no anchors: an evidence link listed under its
     event and under the goal is written out twice, not as `&id001` / `*id001`."""
     import yaml
 
-    class Dumper(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
+    return yaml.dump(data, Dumper=_yaml_dumper(), allow_unicode=True, sort_keys=False, width=100)
 
-    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+def yaml_document_chunks(key: str, items: Iterable[Any], batch: int | None = None) -> Iterator[str]:
+    """`to_yaml({key: list(items)})` in pieces, `batch` items at a time: a block sequence
+    under a top-level key is not indented, so each batch dumped as a list is already in place."""
+    import yaml
+
+    dumper, batch = _yaml_dumper(), batch or CHUNK_ITEMS
+    iterator, empty = iter(items), True
+    while group := list(islice(iterator, batch)):
+        if empty:
+            yield f"{key}:\n"  # a plain word (goals)
+            empty = False
+        yield yaml.dump(group, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+    if empty:
+        yield to_yaml({key: []})
 
 
 def goals_json(goals: Iterable[Goal]) -> str:
