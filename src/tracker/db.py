@@ -143,6 +143,10 @@ class Database:
         # Every row is read: plan for all of them, not for the first tenth (the default for
         # cursors, which can pick nested loops where a scan is cheaper).
         self.raw.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        # The state of a goal is found by index, one step per goal and field; a hash join
+        # instead reads the whole event table per field and spills to disk past ~1M events
+        # (bench/README.md).
+        self.raw.execute("SET LOCAL enable_hashjoin = off")
         with self.raw.cursor(name=f"tracker_stream_{next(_cursor_names)}") as cursor:
             cursor.itersize = batch
             cursor.execute(_pyformat(sql), params if params is not None else {})
