@@ -355,42 +355,40 @@ def _shell_env(db: str) -> dict[str, str]:
     return {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "TRACKER_DB": db}
 
 
-def test_real_bash_runs_the_installed_function(fixture_db: str, tmp_path: Path) -> None:
+def _in_bash(
+    completion: str, then: str, db: str, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """Source the installed bash script, run its function for the `completion` words
+    (COMP_WORDS=…; COMP_CWORD=…), then the shell lines `then`."""
     script = tmp_path / "tracker.sh"
     script.write_text(_script("bash"))
-    program = (
-        f"source {script}\n"
-        "COMP_WORDS=(tracker update huma); COMP_CWORD=2\n"
-        "_tracker_completion tracker\n"
-        "printf '%s\\n' \"${COMPREPLY[@]}\"\n"
-    )
-    result = subprocess.run(
+    program = f"source {script}\n{completion}\n_tracker_completion tracker\n{then}"
+    return subprocess.run(
         ["bash", "--norc", "-c", program],
         capture_output=True,
         text=True,
-        env=_shell_env(fixture_db),
+        env=_shell_env(db),
         timeout=60,
+    )
+
+
+def test_real_bash_runs_the_installed_function(fixture_db: str, tmp_path: Path) -> None:
+    result = _in_bash(
+        "COMP_WORDS=(tracker update huma); COMP_CWORD=2",
+        "printf '%s\\n' \"${COMPREPLY[@]}\"\n",
+        fixture_db,
+        tmp_path,
     )
     assert result.stdout.splitlines() == HUMANOID, result.stderr
 
 
 def test_real_bash_inserts_a_value_with_spaces_as_one_word(fixture_db: str, tmp_path: Path) -> None:
     """What bash would insert for `tracker list --owner MIIT\\;<TAB>`, read back by bash itself."""
-    script = tmp_path / "tracker.sh"
-    script.write_text(_script("bash"))
-    program = (
-        f"source {script}\n"
-        "COMP_WORDS=(tracker list --owner MIIT\\;); COMP_CWORD=3\n"
-        "_tracker_completion tracker\n"
-        'eval "set -- ${COMPREPLY[0]}"\n'
-        'printf \'%s|%s\\n\' "$#" "$1"\n'
-    )
-    result = subprocess.run(
-        ["bash", "--norc", "-c", program],
-        capture_output=True,
-        text=True,
-        env=_shell_env(fixture_db),
-        timeout=60,
+    result = _in_bash(
+        "COMP_WORDS=(tracker list --owner MIIT\\;); COMP_CWORD=3",
+        'eval "set -- ${COMPREPLY[0]}"\nprintf \'%s|%s\\n\' "$#" "$1"\n',
+        fixture_db,
+        tmp_path,
     )
     assert result.stdout == "1|MIIT; NDRC; MOF; SASAC; SAMR; NDA\n", result.stderr
 

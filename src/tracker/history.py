@@ -237,11 +237,8 @@ def iter_goals_as_of(
     db: Database, *, as_of: date, filters: Filters | None = None, sort: str = "deadline"
 ) -> Iterator[Goal]:
     """goals_as_of one goal at a time, as the database cursor gives the rows."""
-    sql, params = goals_query(
-        as_of=as_of, filters=filters or Filters(), sort=sort, cached=_uses_cache(db, as_of)
-    )
     bound = as_of.isoformat()
-    for row in db.stream(sql, params):
+    for row in goal_rows(db, as_of=as_of, columns=("*",), filters=filters, sort=sort):
         yield _goal(row, bound)
 
 
