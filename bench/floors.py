@@ -6,19 +6,32 @@ Run as whole processes by bench/run.py, next to the tracker commands they bound:
     python bench/floors.py quarterly DB YEAR      # status at 4 quarter ends from one event scan
     python bench/floors.py export DB              # goals + events + evidence, json.dumps(indent=2)
     python bench/floors.py export-json1 DB        # the same document built by SQLite, streamed
+    python bench/floors.py export-orjson DB [MODULE ...]  # tracker's bytes, by sqlite3 + orjson
     python bench/floors.py import DB FILE         # import file → executemany, one transaction
 
 QUERY.json holds tracker's own state-as-of query and parameters (run.py writes it from
 tracker.history), so the list floor runs the same SQL as `tracker list`. Nothing from tracker
-is imported here: a floor is the interpreter, sqlite3 and the work, nothing else.
+is imported here: a floor is the interpreter, sqlite3 and the work, nothing else — and, for
+export-orjson, orjson (the JSON writer tracker names as a dependency) and any MODULEs given
+(typer.main: the start-up every tracker command pays for its CLI framework).
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import sqlite3
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+import orjson
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PRAGMAS = ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
 
@@ -174,6 +187,91 @@ def floor_export_json1(db: str) -> None:
     write("\n]}\n")
 
 
+GOAL_COLUMNS = (
+    "id", "key", "title", "title_original", "description", "owner", "area", "tags", "source",
+    "source_url", "announced", "quote", "status", "progress", "deadline", "deadline_text",
+    "deadline_precision", "original_deadline",
+)  # fmt: skip
+EVENT_KEYS = (
+    "on", "recorded_at", "author", "status", "progress", "deadline", "deadline_text",
+    "deadline_precision", "note", "changes", "recorded_by",
+)  # fmt: skip
+FINAL = frozenset(("achieved", "partially_achieved", "missed", "dropped"))
+
+
+def floor_export_orjson(db: str, *modules: str) -> None:
+    """`tracker export --format json`'s very bytes (run.py checks them) with nothing of
+    tracker's: three ordered scans merged goal by goal, dicts built by zip, orjson writing 100
+    goals a time, the collector off. The least the interpreter can do for this document."""
+    for module in modules:
+        importlib.import_module(module)
+    gc.disable()
+    conn = connect(db)
+    if conn.execute("SELECT 1 FROM retraction LIMIT 1").fetchone():
+        sys.exit("export-orjson: the database has retractions; this floor writes none")
+    today = date.today().isoformat()  # as tracker's default --as-of
+    events = groupby(
+        conn.execute(
+            "SELECT on_date, recorded_at, author, status, progress, deadline, deadline_text, "
+            "deadline_precision, note, changes, recorded_by, id, goal_id FROM event "
+            "ORDER BY goal_id, on_date, id"
+        ),
+        itemgetter(12),
+    )
+    evidence = groupby(
+        conn.execute(
+            "SELECT goal_id, event_id, url, title, published, kind FROM evidence "
+            "ORDER BY goal_id, id"
+        ),
+        itemgetter(0),
+    )
+    next_events, next_evidence = next(events, None), next(evidence, None)
+    loads = orjson.loads
+
+    def goals() -> Iterator[dict[str, object]]:
+        nonlocal next_events, next_evidence
+        for row in conn.execute(
+            f"SELECT {', '.join(GOAL_COLUMNS)} FROM goal WHERE status IS NOT NULL ORDER BY id"
+        ):
+            goal = dict(zip(GOAL_COLUMNS, row, strict=True))
+            tags, deadline = row[7], row[14]
+            goal["tags"] = loads(tags) if tags and tags != "[]" else []
+            goal["overdue"] = deadline is not None and deadline < today and row[12] not in FINAL
+            gid, items, links = row[0], [], []
+            while next_evidence is not None and next_evidence[0] < gid:
+                next_evidence = next(evidence, None)
+            by_event: dict[int, list[dict[str, object]]] = {}
+            if next_evidence is not None and next_evidence[0] == gid:
+                for _, event_id, url, title, published, kind in next_evidence[1]:
+                    link = {"url": url, "title": title, "published": published, "kind": kind}
+                    by_event.setdefault(event_id, []).append(link)
+                next_evidence = next(evidence, None)
+            while next_events is not None and next_events[0] < gid:
+                next_events = next(events, None)
+            if next_events is not None and next_events[0] == gid:
+                for event in next_events[1]:
+                    item = dict(zip(EVENT_KEYS, event, strict=False))
+                    if event[9] is not None:
+                        item["changes"] = loads(event[9]) if event[9] else None
+                    item["evidence"] = by_event.get(event[11], [])
+                    links += item["evidence"]
+                    item["retracted"] = None
+                    items.append(item)
+                next_events = next(events, None)
+            goal["events"], goal["evidence"] = items, links
+            yield goal
+
+    out = sys.stdout.buffer
+    head, tail = b'{\n  "goals": [', b"\n  ]\n}"
+    out.write(head)
+    iterator, first = goals(), True
+    while group := list(islice(iterator, 100)):
+        text = orjson.dumps({"goals": group}, option=orjson.OPT_INDENT_2)
+        out.write((b"\n" if first else b",\n") + text[len(head) + 1 : -len(tail)])
+        first = False
+    out.write(b"]\n}\n" if first else tail + b"\n")
+
+
 def floor_import(db: str, path: str) -> None:
     """The rows tracker import writes for new goals, inserted with executemany in one transaction."""
     with open(path, encoding="utf-8-sig") as fh:
@@ -289,6 +387,7 @@ def main(argv: list[str]) -> int:
         "quarterly": floor_quarterly,
         "export": floor_export,
         "export-json1": floor_export_json1,
+        "export-orjson": floor_export_orjson,
         "import": floor_import,
     }[kind](*args)
     return 0

@@ -253,6 +253,7 @@ class Cmd:
     argv: list[str]
     env: dict[str, str]
     setup: Callable[[], None] | None = None  # before every run, not timed (fresh copies)
+    same_output: bool = False  # its warm-up output must be the tracker command's, byte for byte
 
 
 @dataclass
@@ -360,17 +361,24 @@ class Bench:
     def run(self, runs: int, scratch: Path, log: Callable[[str], None]) -> None:
         cmds = self.commands()
         warm: dict[str, Sample] = {}
+        digests: dict[str, str] = {}
         for cmd in cmds:  # warm-up round: checks the command works, counts its output
             out, err = scratch / "warmup.out", scratch / "warmup.err"
             sample = warm[cmd.label] = spawn(cmd, str(out), str(err))
+            digest, lines = hashlib.sha256(), 0
             with out.open("rb") as f:  # in blocks: a 100k export is hundreds of MiB
-                self.lines[cmd.label] = sum(
-                    b.count(b"\n") for b in iter(lambda: f.read(1 << 20), b"")
-                )
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    lines += block.count(b"\n")
+                    digest.update(block)
+            self.lines[cmd.label], digests[cmd.label] = lines, digest.hexdigest()
             out.unlink()
             if sample.code != 0:
                 tail = (err.read_text(errors="replace").strip().splitlines() or ["(no stderr)"])[-1]
                 self.error = f"`{cmd.label}` exited {sample.code}: {tail.strip().replace('|', '/')}"
+                log(f"  ERROR {self.error}")
+                return
+            if cmd.same_output and digests[cmd.label] != digests[self.tracker.label]:
+                self.error = f"`{cmd.label}` wrote other bytes than `{self.tracker.label}`"
                 log(f"  ERROR {self.error}")
                 return
         for cmd in cmds:
@@ -494,6 +502,11 @@ class Harness:
 
     def floor(self, label: str, *args: str) -> Cmd:
         return Cmd(label, [sys.executable, str(HERE / "floors.py"), *args], self.py_env)
+
+    @staticmethod
+    def same_bytes(cmd: Cmd) -> Cmd:
+        cmd.same_output = True
+        return cmd
 
     def run_tracker(self, db: str, *args: str) -> float:
         started = time.perf_counter()
@@ -683,7 +696,9 @@ class Harness:
                 self.tracker("tracker export", base, "export", "--format", "json"),
                 self.taskcmd("task export", self.tw_base, "export"),
                 [self.floor("floor: sqlite3 + json.dumps(indent=2) export", "export", base),
-                 self.floor("floor: sqlite3 JSON functions export, streamed", "export-json1", base)],
+                 self.floor("floor: sqlite3 JSON functions export, streamed", "export-json1", base),
+                 self.same_bytes(self.floor("floor: tracker's bytes by sqlite3 + orjson", "export-orjson", base)),
+                 self.same_bytes(self.floor("floor: the same + import typer.main", "export-orjson", base, "typer.main"))],
                 budget=1.0, key=("sqlite", "export", self.base_n),
             ),
             Bench(

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.render.goals import json_document_chunks, to_json, to_yaml, yaml_document_chunks
+from tracker.render.documents import json_document_chunks, to_json, to_yaml, yaml_document_chunks
 
 # What goes into a document: text (no lone surrogates: SQLite cannot store them), 64-bit ints,
 # booleans, null, lists and string-keyed objects.
@@ -106,7 +106,9 @@ NAMED = st.recursive(
 @given(st.dictionaries(st.sampled_from(["key", "title", "note", "tags", "events"]), NAMED))
 def test_yaml_by_libyaml_is_the_text_pyyaml_wrote(data: dict[str, object]) -> None:
     """The C emitter (fast) writes what the pure-Python one did for an export's items (named
-    fields, any values): exports keep their bytes. (For an empty mapping key the two differ.)"""
+    fields, any values): exports keep their bytes. (For an empty mapping key the two differ.)
+    Where they differ the pure-Python text does not read back (a NEL, U+0085, written raw
+    into a quoted scalar folds to a space) and libyaml's escaped one does."""
     assert yaml.__with_libyaml__  # PyYAML's wheels carry libyaml; without it we'd not test it
 
     class PythonDumper(yaml.SafeDumper):
@@ -117,7 +119,11 @@ def test_yaml_by_libyaml_is_the_text_pyyaml_wrote(data: dict[str, object]) -> No
     python = yaml.dump(
         document, Dumper=PythonDumper, allow_unicode=True, sort_keys=False, width=100
     )
-    assert to_yaml(document) == python
+    text = to_yaml(document)
+    if yaml.safe_load(python) == document:
+        assert text == python
+    else:
+        assert yaml.safe_load(text) == document, text
 
 
 def test_yaml_escapes_an_emoji_and_reads_it_back() -> None:

@@ -75,6 +75,23 @@ def test_everyday_commands_load_no_heavy_package(fixture_db: Path, args: tuple[s
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export",),
+        ("export", "--format", "csv"),
+        ("list", "--as-of", "2026-06-30", "--format", "json"),
+        ("show", "1", "--format", "json"),
+    ],
+)
+def test_documents_load_no_terminal_layout(fixture_db: Path, args: tuple[str, ...]) -> None:
+    """A document is not laid out for a terminal: the width tables (wcwidth) and tabulate
+    stay unloaded (render/documents.py)."""
+    code, loaded, out = _loaded(fixture_db, *args)
+    assert code == 0 and out.strip()
+    assert not loaded & {"wcwidth", "tabulate", *HEAVY}, sorted(loaded & {"wcwidth", "tabulate"})
+
+
 def test_options_read_the_same_without_pydantic(fixture_db: Path) -> None:
     """The lenient parsers still run (status words, ` Table `) and the result is the table."""
     _, _, filtered = _loaded(fixture_db, "list", "--as-of", "2026-06-30", "-s", "In progress")

@@ -28,7 +28,7 @@ from tracker import db as db_module
 from tracker import services
 from tracker.cli import common
 from tracker.db import Database
-from tracker.render import goals as render
+from tracker.render import documents as render
 
 GOALS = 23
 TODAY = date(2027, 6, 1)

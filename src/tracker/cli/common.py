@@ -52,10 +52,10 @@ def today() -> date:
 
 
 def parse_day(value: str | None, option: str) -> date | None:
-    from tracker.deadlines import parse_date
-
     if value is None:
         return None
+    from tracker.deadlines import parse_date
+
     return parse_date(value, field=option)
 
 

@@ -120,7 +120,7 @@ def _tracked_goals() -> list[dict[str, str | None]]:
 
 
 def _dump(document: Mapping[str, Any], fmt: str) -> str:
-    from tracker.render.goals import to_json, to_yaml
+    from tracker.render.documents import to_json, to_yaml
 
     return to_json(document) if fmt == "json" else to_yaml(dict(document))
 

@@ -310,7 +310,6 @@ def list_goals(
 ) -> None:
     """List goals with their status as of a date."""
     from tracker import services
-    from tracker.render import goals as render
 
     fmt = common.choice(fmt, LIST_FORMATS, "format")
     filters = build_filters(
@@ -329,14 +328,21 @@ def list_goals(
         with common.require_db() as db, db.snapshot():
             rows = services.iter_goals(db, as_of=day, filters=filters, sort=order)
             if fmt == "json":
-                common.emit_chunks(render.goals_json_chunks(rows))
+                from tracker.render import documents
+
+                common.emit_chunks(documents.goals_json_chunks(rows))
             elif fmt == "csv":
-                common.emit_chunks(render.goals_csv_chunks(g.to_dict() for g in rows))
+                from tracker.render import documents
+
+                common.emit_chunks(documents.goals_csv_chunks(g.to_dict() for g in rows))
             else:
+                from tracker.render import goals as render
+
                 common.emit_chunks(render.goals_markdown_chunks(rows))
         return
     with common.require_db() as db:
         goals = services.list_goals(db, as_of=day, filters=filters, sort=order)
+    from tracker.render import goals as render
     from tracker.render.text import color_enabled, terminal_columns
 
     common.emit(
@@ -353,15 +359,17 @@ def show(
 ) -> None:
     """One goal with its full history and evidence."""
     from tracker import services
-    from tracker.render import goals as render
 
     fmt = common.choice(fmt, SHOW_FORMATS, "format")
     day = common.parse_day(as_of, "--as-of") or common.today()
     with common.require_db() as db, db.snapshot():
         detail = services.goal_detail(db, ref=goal, as_of=day)
     if fmt == "json":
-        common.emit(render.to_json(detail))
+        from tracker.render.documents import to_json
+
+        common.emit(to_json(detail))
     else:
+        from tracker.render import goals as render
         from tracker.render.text import color_enabled
 
         common.emit(render.goal_text(detail, color=color_enabled(common.stdout_is_tty())))

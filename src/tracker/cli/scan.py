@@ -96,7 +96,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _dump(document: Mapping[str, Any], fmt: str) -> str:
-    from tracker.render.goals import to_json
+    from tracker.render.documents import to_json
     from tracker.scan import draft_yaml
 
     return to_json(document) if fmt == "json" else draft_yaml(document)

@@ -161,7 +161,7 @@ def export_goals(
 
 
 def _export_chunks(fmt: str, goals: Iterable[dict[str, Any]]) -> Iterable[str | bytes]:
-    from tracker.render import goals as render
+    from tracker.render import documents as render
 
     if fmt == "csv":
         return render.goals_csv_chunks(goals)

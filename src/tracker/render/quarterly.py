@@ -7,7 +7,7 @@ from itertools import islice
 
 from tracker.domain import STATUSES
 from tracker.quarters import parse_quarter
-from tracker.render.goals import csv_text
+from tracker.render.documents import csv_text
 from tracker.render.markdown import md_table, md_table_lines
 from tracker.render.report import batched, json_list_member, json_member, md_text
 from tracker.render.text import STATUS_COLORS, paint, terminal_safe, truncate, width

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import orjson
 
 from tracker.domain import STATUSES, Goal
-from tracker.render.goals import csv_text
+from tracker.render.documents import csv_text
 from tracker.render.markdown import md_cell, md_table_lines
 from tracker.reports import DUE_SOON_DAYS, Change, GoalLine, Report
 
