@@ -90,3 +90,34 @@ def test_scaling_verdict(ratio: float | None, expected: str) -> None:
 
 def test_scaling_verdict_strict_budget() -> None:
     assert bench_run.scaling_verdict(1.01, budget=1.0) == "**FAIL**"
+
+
+def _fake_spawn(outputs: dict[str, bytes]) -> object:
+    def spawn(cmd: bench_run.Cmd, stdout: str = "/dev/null", stderr: str = "/dev/null") -> object:
+        if stdout != "/dev/null":
+            Path(stdout).write_bytes(outputs[cmd.label])
+            Path(stderr).write_bytes(b"")
+        return bench_run.Sample(seconds=0.1, rss_kib=1024, code=0, cpu=0.1)
+
+    return spawn
+
+
+@pytest.mark.parametrize(("floor_bytes", "fails"), [(b"doc\n", False), (b"doc \n", True)])
+def test_a_same_output_floor_must_write_the_trackers_bytes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, floor_bytes: bytes, fails: bool
+) -> None:
+    """The export floor is only a floor if it does the same work: its warm-up output is
+    compared with tracker's, byte for byte, and a difference fails the row before timing."""
+    outputs = {"tracker": b"doc\n", "floor": floor_bytes, "loose": b"other\n"}
+    monkeypatch.setattr(bench_run, "spawn", _fake_spawn(outputs))
+    floor = bench_run.Cmd("floor", ["true"], {}, same_output=True)
+    loose = bench_run.Cmd("loose", ["true"], {})  # not checked: a different document
+    row = bench_run.Bench("export", "export", bench_run.Cmd("tracker", ["true"], {}))
+    row.floors = [floor, loose]
+    row.run(2, tmp_path, lambda _: None)
+    if fails:
+        assert row.error == "`floor` wrote other bytes than `tracker`"
+        assert not row.samples
+    else:
+        assert row.error is None
+        assert [len(row.times(c)) for c in row.commands()] == [2, 2, 2]
