@@ -500,13 +500,11 @@ class Harness:
     def python(self, label: str, *args: str) -> Cmd:
         return Cmd(label, [sys.executable, *args], self.py_env)
 
-    def floor(self, label: str, *args: str) -> Cmd:
-        return Cmd(label, [sys.executable, str(HERE / "floors.py"), *args], self.py_env)
-
-    @staticmethod
-    def same_bytes(cmd: Cmd) -> Cmd:
-        cmd.same_output = True
-        return cmd
+    def floor(self, label: str, *args: str, same_output: bool = False) -> Cmd:
+        return Cmd(
+            label, [sys.executable, str(HERE / "floors.py"), *args], self.py_env,
+            same_output=same_output,
+        )  # fmt: skip
 
     def run_tracker(self, db: str, *args: str) -> float:
         started = time.perf_counter()
@@ -697,8 +695,8 @@ class Harness:
                 self.taskcmd("task export", self.tw_base, "export"),
                 [self.floor("floor: sqlite3 + json.dumps(indent=2) export", "export", base),
                  self.floor("floor: sqlite3 JSON functions export, streamed", "export-json1", base),
-                 self.same_bytes(self.floor("floor: tracker's bytes by sqlite3 + orjson", "export-orjson", base)),
-                 self.same_bytes(self.floor("floor: the same + import typer.main", "export-orjson", base, "typer.main"))],
+                 self.floor("floor: tracker's bytes by sqlite3 + orjson", "export-orjson", base, same_output=True),
+                 self.floor("floor: the same + import typer.main", "export-orjson", base, "typer.main", same_output=True)],
                 budget=1.0, key=("sqlite", "export", self.base_n),
             ),
             Bench(

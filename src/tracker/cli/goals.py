@@ -327,13 +327,11 @@ def list_goals(
     if fmt != "table":  # rows go from the cursor to stdout; the table lays out all at once
         with common.require_db() as db, db.snapshot():
             rows = services.iter_goals(db, as_of=day, filters=filters, sort=order)
-            if fmt == "json":
-                from tracker.render import documents
+            from tracker.render import documents
 
+            if fmt == "json":
                 common.emit_chunks(documents.goals_json_chunks(rows))
             elif fmt == "csv":
-                from tracker.render import documents
-
                 common.emit_chunks(documents.goals_csv_chunks(g.to_dict() for g in rows))
             else:
                 from tracker.render import goals as render

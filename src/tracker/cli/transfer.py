@@ -161,13 +161,13 @@ def export_goals(
 
 
 def _export_chunks(fmt: str, goals: Iterable[dict[str, Any]]) -> Iterable[str | bytes]:
-    from tracker.render import documents as render
+    from tracker.render import documents
 
     if fmt == "csv":
-        return render.goals_csv_chunks(goals)
+        return documents.goals_csv_chunks(goals)
     if fmt == "yaml":
-        return render.yaml_document_chunks("goals", goals)
-    return render.json_document_chunks("goals", goals)
+        return documents.yaml_document_chunks("goals", goals)
+    return documents.json_document_chunks("goals", goals)
 
 
 def _counted(
